@@ -1,0 +1,1 @@
+"""The records core: zaken, documents, betrokkenen, users, audit, blob store and ingest."""

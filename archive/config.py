@@ -1,0 +1,67 @@
+"""Configuration from the environment, with safe defaults (part of the kernel)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _load_or_create_secret(data_dir: Path) -> str:
+    """Keep one generated key per data directory so sessions survive restarts."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    secret_key: str
+    max_upload_mb: int = 100
+    session_cookie_secure: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
+        env = os.environ if environ is None else environ
+        data_dir = Path(env.get("DOSSIERHUIS_DATA_DIR", "./var")).resolve()
+        database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'dossierhuis.sqlite3'}"
+        try:
+            max_upload_mb = int(env.get("MAX_UPLOAD_MB", "100"))
+        except ValueError as exc:
+            raise SystemExit("MAX_UPLOAD_MB moet een geheel getal zijn (megabytes).") from exc
+        if max_upload_mb <= 0:
+            raise SystemExit("MAX_UPLOAD_MB moet groter dan 0 zijn.")
+        values = {
+            "data_dir": data_dir,
+            "database_url": database_url,
+            "secret_key": env.get("SECRET_KEY") or None,
+            "max_upload_mb": max_upload_mb,
+            "session_cookie_secure": env.get("SESSION_COOKIE_SECURE", "0").lower()
+            in ("1", "true", "yes"),
+        }
+        values.update(overrides)
+        if not values["secret_key"]:
+            values["secret_key"] = _load_or_create_secret(Path(values["data_dir"]))
+        return cls(**values)

@@ -1,0 +1,281 @@
+"""The records core: users, zaken, betrokkenen, documents with versions, audit, outbox."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from archive.audit import AuditEvent
+from archive.db import Base, BigId, utcnow
+from zaaktypen.models import (
+    VERTROUWELIJKHEID_LEN,
+    Afdeling,
+    InformatieObjectType,
+    ResultaatType,
+    StatusType,
+    ZaakType,
+)
+
+__all__ = ["AuditEvent"]
+
+
+class User(Base):
+    __tablename__ = "gebruiker"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    naam: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    roles: Mapped[list] = mapped_column(default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+    aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
+
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+
+    def has_role(self, role: str) -> bool:
+        return role in (self.roles or [])
+
+    # Flask-Login protocol, kept here so every adapter sees the same notion of "active".
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class ApiToken(Base):
+    """A revocable bearer token; only the sha256 of the secret is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id"))
+    naam: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
+    verloopt_op: Mapped[datetime | None]
+    ingetrokken_op: Mapped[datetime | None]
+    laatst_gebruikt_op: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class IdentificatieTeller(Base):
+    """Per-year counters for identificaties; the row lock serialises concurrent creators."""
+
+    __tablename__ = "identificatie_teller"
+
+    soort: Mapped[str] = mapped_column(String(16), primary_key=True)
+    jaar: Mapped[int] = mapped_column(primary_key=True)
+    waarde: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Zaak(Base):
+    __tablename__ = "zaak"
+    __table_args__ = (
+        Index("ix_zaak_afdeling_registratie", "afdeling_id", "registratiedatum"),
+        Index("ix_zaak_zaaktype", "zaaktype_id"),
+        Index("ix_zaak_einddatum", "einddatum"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    identificatie: Mapped[str] = mapped_column(String(40), unique=True)
+    zaaktype_id: Mapped[int] = mapped_column(ForeignKey("zaaktype.id"))
+    afdeling_id: Mapped[int] = mapped_column(ForeignKey("afdeling.id"))
+    omschrijving: Mapped[str] = mapped_column(String(200))
+    toelichting: Mapped[str] = mapped_column(Text, default="")
+    registratiedatum: Mapped[date]
+    startdatum: Mapped[date]
+    einddatum: Mapped[date | None]
+    vertrouwelijkheidaanduiding: Mapped[str] = mapped_column(String(VERTROUWELIJKHEID_LEN))
+    resultaattype_id: Mapped[int | None] = mapped_column(ForeignKey("resultaattype.id"))
+    resultaat_toelichting: Mapped[str] = mapped_column(Text, default="")
+    archiefnominatie: Mapped[str | None] = mapped_column(String(32))
+    archiefactiedatum: Mapped[date | None]
+    archiefstatus: Mapped[str] = mapped_column(String(48), default="nog_te_archiveren")
+    aangemaakt_door_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
+    aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
+
+    zaaktype: Mapped[ZaakType] = relationship()
+    afdeling: Mapped[Afdeling] = relationship()
+    resultaattype: Mapped[ResultaatType | None] = relationship()
+    statussen: Mapped[list[ZaakStatus]] = relationship(
+        back_populates="zaak", order_by="ZaakStatus.id", cascade="all, delete-orphan"
+    )
+    rollen: Mapped[list[Rol]] = relationship(
+        back_populates="zaak", order_by="Rol.id", cascade="all, delete-orphan"
+    )
+    document_links: Mapped[list[ZaakDocument]] = relationship(
+        back_populates="zaak", order_by="ZaakDocument.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def huidige_status(self) -> ZaakStatus | None:
+        return self.statussen[-1] if self.statussen else None
+
+    @property
+    def is_open(self) -> bool:
+        return self.einddatum is None
+
+
+class ZaakStatus(Base):
+    __tablename__ = "zaakstatus"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id", ondelete="CASCADE"), index=True)
+    statustype_id: Mapped[int] = mapped_column(ForeignKey("statustype.id"))
+    datum: Mapped[datetime] = mapped_column(default=utcnow)
+    toelichting: Mapped[str] = mapped_column(Text, default="")
+    gezet_door_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
+
+    zaak: Mapped[Zaak] = relationship(back_populates="statussen")
+    statustype: Mapped[StatusType] = relationship()
+    gezet_door: Mapped[User | None] = relationship()
+
+
+class Betrokkene(Base):
+    """A person or organisation; one BSN is one person across all zaken."""
+
+    __tablename__ = "betrokkene"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    type: Mapped[str] = mapped_column(String(32))
+    bsn: Mapped[str | None] = mapped_column(String(9), unique=True)
+    kvk_nummer: Mapped[str | None] = mapped_column(String(8), index=True)
+    rsin: Mapped[str | None] = mapped_column(String(9), index=True)
+    identificatie: Mapped[str | None] = mapped_column(String(80), index=True)
+    voornamen: Mapped[str] = mapped_column(String(200), default="")
+    voorvoegsel: Mapped[str] = mapped_column(String(20), default="")
+    geslachtsnaam: Mapped[str] = mapped_column(String(200), default="")
+    geboortedatum: Mapped[date | None]
+    naam: Mapped[str] = mapped_column(String(300), default="")
+    aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def weergavenaam(self) -> str:
+        if self.type == "natuurlijk_persoon":
+            parts = [self.voornamen, self.voorvoegsel, self.geslachtsnaam]
+            return " ".join(p for p in parts if p) or self.naam
+        return self.naam
+
+
+class Rol(Base):
+    __tablename__ = "rol"
+    __table_args__ = (UniqueConstraint("zaak_id", "betrokkene_id", "omschrijving"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id", ondelete="CASCADE"), index=True)
+    betrokkene_id: Mapped[int] = mapped_column(ForeignKey("betrokkene.id"), index=True)
+    omschrijving: Mapped[str] = mapped_column(String(40))
+    toelichting: Mapped[str] = mapped_column(Text, default="")
+    aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
+
+    zaak: Mapped[Zaak] = relationship(back_populates="rollen")
+    betrokkene: Mapped[Betrokkene] = relationship()
+
+
+class Document(Base):
+    """An enkelvoudig informatieobject; content lives in its versions."""
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    identificatie: Mapped[str] = mapped_column(String(40), unique=True)
+    titel: Mapped[str] = mapped_column(String(300))
+    auteur: Mapped[str] = mapped_column(String(200), default="")
+    informatieobjecttype_id: Mapped[int] = mapped_column(ForeignKey("informatieobjecttype.id"))
+    vertrouwelijkheidaanduiding: Mapped[str] = mapped_column(String(VERTROUWELIJKHEID_LEN))
+    creatiedatum: Mapped[date]
+    ontvangstdatum: Mapped[date | None]
+    verzenddatum: Mapped[date | None]
+    richting: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(24), default="in_bewerking")
+    taal: Mapped[str] = mapped_column(String(3), default="nld")
+    bijlage_van_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), index=True)
+    aangemaakt_door_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
+    aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
+
+    informatieobjecttype: Mapped[InformatieObjectType] = relationship()
+    versies: Mapped[list[DocumentVersie]] = relationship(
+        back_populates="document", order_by="DocumentVersie.versie", cascade="all, delete-orphan"
+    )
+    zaak_links: Mapped[list[ZaakDocument]] = relationship(
+        back_populates="document", cascade="all, delete-orphan"
+    )
+    bijlage_van: Mapped[Document | None] = relationship(remote_side="Document.id")
+
+    @property
+    def laatste_versie(self) -> DocumentVersie | None:
+        return self.versies[-1] if self.versies else None
+
+
+class DocumentVersie(Base):
+    __tablename__ = "documentversie"
+    __table_args__ = (UniqueConstraint("document_id", "versie"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    versie: Mapped[int]
+    bestandsnaam: Mapped[str] = mapped_column(String(255))
+    formaat: Mapped[str] = mapped_column(String(120))
+    bestandsomvang: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    paginas: Mapped[int | None]
+    tekst: Mapped[str | None] = mapped_column(Text)
+    geen_tekstlaag: Mapped[bool] = mapped_column(default=False)
+    kenmerken: Mapped[dict] = mapped_column(default=dict)
+    risico: Mapped[list] = mapped_column(default=list)
+    aangemaakt_door_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
+    aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="versies")
+
+
+class ZaakDocument(Base):
+    """Links a document to a zaak; one document can be in several zaken."""
+
+    __tablename__ = "zaak_document"
+    __table_args__ = (UniqueConstraint("zaak_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), index=True
+    )
+    aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
+
+    zaak: Mapped[Zaak] = relationship(back_populates="document_links")
+    document: Mapped[Document] = relationship(back_populates="zaak_links")
+
+
+class SearchOutbox(Base):
+    """Changes for the search index, applied by the index worker after commit."""
+
+    __tablename__ = "search_outbox"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int] = mapped_column(BigId)
+    actie: Mapped[str] = mapped_column(String(16))
+    aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
+    verwerkt_op: Mapped[datetime | None] = mapped_column(index=True)

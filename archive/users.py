@@ -1,0 +1,160 @@
+"""Users, passwords (argon2) and API tokens (stored as sha256 only)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive import audit
+from archive.db import utcnow
+from archive.enums import Gebruikersrol
+from archive.errors import Conflict, DomainError, NotFound, ValidationFailed
+from archive.models import ApiToken, User
+
+_hasher = PasswordHasher()
+# A hash of a random password: verifying against it for unknown users keeps timing equal.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+MIN_PASSWORD_LENGTH = 12
+TOKEN_PREFIX = "dh_"
+
+
+def check_password_policy(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            {"password": [f"Een wachtwoord heeft minstens {MIN_PASSWORD_LENGTH} tekens."]}
+        )
+
+
+def create_user(
+    session: Session,
+    actor: User | None,
+    *,
+    username: str,
+    naam: str,
+    password: str,
+    roles: list[str],
+    email: str | None = None,
+) -> User:
+    username = username.strip().lower()
+    errors: dict[str, list[str]] = {}
+    if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
+        errors["username"] = ["Gebruik letters, cijfers, punt, streepje of liggend streepje."]
+    unknown = [r for r in roles if r not in Gebruikersrol.__members__]
+    if unknown:
+        errors["roles"] = [f"Onbekende rol: {', '.join(unknown)}."]
+    if errors:
+        raise ValidationFailed(errors)
+    check_password_policy(password)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(f"De gebruikersnaam '{username}' bestaat al.", field="username")
+    user = User(
+        username=username,
+        naam=naam.strip() or username,
+        email=email,
+        password_hash=_hasher.hash(password),
+        roles=sorted(set(roles)),
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "gebruiker.aangemaakt",
+        "gebruiker",
+        str(user.id),
+        na={"username": username, "roles": user.roles},
+    )
+    return user
+
+
+def set_password(session: Session, actor: User | None, user: User, password: str) -> None:
+    check_password_policy(password)
+    user.password_hash = _hasher.hash(password)
+    audit.record(session, actor, "gebruiker.wachtwoord_gewijzigd", "gebruiker", str(user.id))
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The user for these credentials, or None; inactive users cannot log in."""
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    try:
+        if user is None:
+            _hasher.verify(_DUMMY_HASH, password)
+            return None
+        _hasher.verify(user.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return user
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise NotFound(f"Gebruiker '{username}' bestaat niet.")
+    return user
+
+
+def _hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(
+    session: Session, actor: User | None, user: User, naam: str, verloopt_op: datetime | None
+) -> tuple[ApiToken, str]:
+    """A new token; the secret is returned once and never stored."""
+    if verloopt_op is not None and verloopt_op <= utcnow():
+        raise DomainError("De vervaldatum ligt in het verleden.", field="verloopt_op")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id,
+        naam=naam,
+        prefix=secret[:10],
+        token_hash=_hash_token(secret),
+        verloopt_op=verloopt_op,
+    )
+    session.add(token)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "token.aangemaakt",
+        "api_token",
+        str(token.id),
+        na={"user_id": user.id, "naam": naam},
+    )
+    return token, secret
+
+
+def revoke_token(session: Session, actor: User | None, token_id: int) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"Token {token_id} bestaat niet.")
+    if token.ingetrokken_op is None:
+        token.ingetrokken_op = utcnow()
+        audit.record(session, actor, "token.ingetrokken", "api_token", str(token.id))
+    return token
+
+
+def user_for_token(session: Session, secret: str) -> User | None:
+    """The active user behind a valid, unexpired, unrevoked token."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(secret)))
+    now = utcnow()
+    if token is None or token.ingetrokken_op is not None:
+        return None
+    if token.verloopt_op is not None and token.verloopt_op <= now:
+        return None
+    if not token.user.active:
+        return None
+    token.laatst_gebruikt_op = now
+    return token.user

@@ -1,0 +1,428 @@
+"""Zaak services: open, status, betrokkenen, close, and access-checked reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from archive import access, audit
+from archive.enums import BetrokkeneType, Vertrouwelijkheid
+from archive.enums import Rol as RolOmschrijving
+from archive.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from archive.identificatie import next_identificatie
+from archive.models import Betrokkene, Rol, User, Zaak, ZaakStatus
+from archive.validation import is_valid_bsn, is_valid_kvk, is_valid_rsin
+from zaaktypen.models import Afdeling, ResultaatType, StatusType, ZaakType
+
+MAX_OMSCHRIJVING = 200
+
+
+def _level(value: str | None, field: str) -> Vertrouwelijkheid | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Vertrouwelijkheid(value)
+    except ValueError:
+        allowed = ", ".join(v.value for v in Vertrouwelijkheid)
+        message = f"Onbekend niveau '{value}'. Kies een van: {allowed}."
+        raise ValidationFailed({field: [message]}) from None
+
+
+def open_zaak(
+    session: Session,
+    actor: User,
+    *,
+    zaaktype: ZaakType,
+    afdeling: Afdeling,
+    omschrijving: str,
+    toelichting: str = "",
+    startdatum: date | None = None,
+    vertrouwelijkheidaanduiding: str | None = None,
+    today: date | None = None,
+) -> Zaak:
+    """Register a zaak; it gets the zaaktype's first status and confidentiality default."""
+    if not access.can_create_zaak(actor):
+        raise Forbidden("U mag geen zaken aanmaken.")
+    today = today or date.today()
+    startdatum = startdatum or today
+    errors: dict[str, list[str]] = {}
+    omschrijving = (omschrijving or "").strip()
+    if not omschrijving:
+        errors["omschrijving"] = ["Geef een korte omschrijving van de zaak."]
+    elif len(omschrijving) > MAX_OMSCHRIJVING:
+        errors["omschrijving"] = [f"Maximaal {MAX_OMSCHRIJVING} tekens."]
+    if startdatum > today:
+        errors["startdatum"] = ["De startdatum kan niet in de toekomst liggen."]
+    if zaaktype.afdeling_id is not None and zaaktype.afdeling_id != afdeling.id:
+        errors["zaaktype"] = ["Dit zaaktype hoort bij een andere afdeling."]
+    if not zaaktype.statustypen:
+        errors["zaaktype"] = ["Dit zaaktype heeft geen statussen en kan nog niet gebruikt worden."]
+    level = _level(vertrouwelijkheidaanduiding, "vertrouwelijkheidaanduiding")
+    if errors:
+        raise ValidationFailed(errors)
+
+    zaak = Zaak(
+        identificatie=next_identificatie(session, "ZAAK", today.year),
+        zaaktype=zaaktype,
+        afdeling=afdeling,
+        omschrijving=omschrijving,
+        toelichting=(toelichting or "").strip(),
+        registratiedatum=today,
+        startdatum=startdatum,
+        vertrouwelijkheidaanduiding=(level or zaaktype.vertrouwelijkheidaanduiding),
+        aangemaakt_door_id=actor.id,
+    )
+    zaak.statussen.append(
+        ZaakStatus(statustype=zaaktype.statustypen[0], gezet_door_id=actor.id, toelichting="")
+    )
+    session.add(zaak)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "zaak.aangemaakt",
+        "zaak",
+        zaak.identificatie,
+        zaak_id=zaak.id,
+        na=_zaak_snapshot(zaak),
+    )
+    _outbox(session, "zaak", zaak.id)
+    return zaak
+
+
+def _zaak_snapshot(zaak: Zaak) -> dict:
+    return {
+        "zaaktype": zaak.zaaktype.identificatie,
+        "afdeling": zaak.afdeling.code,
+        "startdatum": zaak.startdatum.isoformat(),
+        "einddatum": zaak.einddatum.isoformat() if zaak.einddatum else None,
+        "vertrouwelijkheidaanduiding": zaak.vertrouwelijkheidaanduiding,
+        "status": zaak.huidige_status.statustype.omschrijving if zaak.huidige_status else None,
+    }
+
+
+def _outbox(session: Session, object_type: str, object_id: int, actie: str = "index") -> None:
+    from archive.models import SearchOutbox
+
+    session.add(SearchOutbox(object_type=object_type, object_id=object_id, actie=actie))
+
+
+def get_zaak(session: Session, user: User, identificatie: str) -> Zaak:
+    """The zaak if ``user`` may see it; otherwise NotFound, exactly as if it did not exist."""
+    zaak = session.scalar(select(Zaak).where(Zaak.identificatie == identificatie))
+    if zaak is None or not access.can_view_zaak(user, zaak):
+        raise NotFound(f"Zaak '{identificatie}' bestaat niet.")
+    return zaak
+
+
+def get_zaak_for_change(session: Session, user: User, identificatie: str) -> Zaak:
+    zaak = get_zaak(session, user, identificatie)
+    if not access.can_change_zaak(user, zaak):
+        raise Forbidden("U mag deze zaak niet wijzigen.")
+    return zaak
+
+
+@dataclass(frozen=True)
+class ZaakFilter:
+    zaaktype_id: int | None = None
+    afdeling_id: int | None = None
+    open: bool | None = None  # True: open only, False: closed only
+    zoek: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def list_zaken(
+    session: Session, user: User, filt: ZaakFilter, *, page: int = 1, per_page: int = 25
+) -> Page:
+    """A page of visible zaken, newest first; the count covers only what ``user`` may see."""
+    page = max(1, page)
+    per_page = min(max(1, per_page), 200)
+    conditions = [access.zaak_filter(user)]
+    if filt.zaaktype_id:
+        conditions.append(Zaak.zaaktype_id == filt.zaaktype_id)
+    if filt.afdeling_id:
+        conditions.append(Zaak.afdeling_id == filt.afdeling_id)
+    if filt.open is True:
+        conditions.append(Zaak.einddatum.is_(None))
+    elif filt.open is False:
+        conditions.append(Zaak.einddatum.is_not(None))
+    if filt.zoek:
+        conditions.append(Zaak.identificatie == filt.zoek.strip().upper())
+    total = session.scalar(select(func.count()).select_from(Zaak).where(*conditions)) or 0
+    items = list(
+        session.scalars(
+            select(Zaak)
+            .where(*conditions)
+            .options(
+                selectinload(Zaak.zaaktype),
+                selectinload(Zaak.afdeling),
+                selectinload(Zaak.statussen).selectinload(ZaakStatus.statustype),
+            )
+            .order_by(Zaak.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def _require_open(zaak: Zaak) -> None:
+    if not zaak.is_open:
+        raise Conflict(f"Zaak {zaak.identificatie} is afgesloten en kan niet meer wijzigen.")
+
+
+def set_status(
+    session: Session, actor: User, zaak: Zaak, *, statustype_id: int, toelichting: str = ""
+) -> ZaakStatus:
+    """Move the zaak to a status of its own zaaktype; the eindstatus only through close_zaak."""
+    if not access.can_change_zaak(actor, zaak):
+        raise Forbidden("U mag deze zaak niet wijzigen.")
+    _require_open(zaak)
+    statustype = session.get(StatusType, statustype_id)
+    if statustype is None or statustype.zaaktype_id != zaak.zaaktype_id:
+        raise ValidationFailed({"statustype": ["Deze status hoort niet bij het zaaktype."]})
+    if statustype.id == zaak.zaaktype.eindstatus.id and len(zaak.zaaktype.statustypen) > 1:
+        raise ValidationFailed(
+            {"statustype": ["De eindstatus zet u door de zaak af te sluiten met een resultaat."]}
+        )
+    vorige = zaak.huidige_status.statustype.omschrijving if zaak.huidige_status else None
+    status = ZaakStatus(
+        statustype=statustype, toelichting=(toelichting or "").strip(), gezet_door_id=actor.id
+    )
+    zaak.statussen.append(status)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "zaak.status_gezet",
+        "zaak",
+        zaak.identificatie,
+        zaak_id=zaak.id,
+        voor={"status": vorige},
+        na={"status": statustype.omschrijving},
+    )
+    _outbox(session, "zaak", zaak.id)
+    return status
+
+
+def close_zaak(
+    session: Session,
+    actor: User,
+    zaak: Zaak,
+    *,
+    resultaattype_id: int,
+    toelichting: str = "",
+    einddatum: date | None = None,
+) -> Zaak:
+    """Close with a resultaat: sets the eindstatus and einddatum (retention follows later)."""
+    if not access.can_change_zaak(actor, zaak):
+        raise Forbidden("U mag deze zaak niet wijzigen.")
+    _require_open(zaak)
+    resultaattype = session.get(ResultaatType, resultaattype_id)
+    if resultaattype is None or resultaattype.zaaktype_id != zaak.zaaktype_id:
+        raise ValidationFailed({"resultaattype": ["Dit resultaat hoort niet bij het zaaktype."]})
+    einddatum = einddatum or date.today()
+    if einddatum < zaak.startdatum:
+        raise ValidationFailed({"einddatum": ["De einddatum ligt vóór de startdatum."]})
+    if einddatum > date.today():
+        raise ValidationFailed({"einddatum": ["De einddatum kan niet in de toekomst liggen."]})
+    voor = _zaak_snapshot(zaak)
+    zaak.statussen.append(
+        ZaakStatus(
+            statustype=zaak.zaaktype.eindstatus,
+            toelichting=(toelichting or "").strip(),
+            gezet_door_id=actor.id,
+        )
+    )
+    zaak.resultaattype = resultaattype
+    zaak.resultaat_toelichting = (toelichting or "").strip()
+    zaak.einddatum = einddatum
+    zaak.archiefnominatie = resultaattype.archiefnominatie
+    session.flush()
+    na = _zaak_snapshot(zaak) | {"resultaat": resultaattype.omschrijving}
+    audit.record(
+        session,
+        actor,
+        "zaak.afgesloten",
+        "zaak",
+        zaak.identificatie,
+        zaak_id=zaak.id,
+        voor=voor,
+        na=na,
+    )
+    _outbox(session, "zaak", zaak.id)
+    return zaak
+
+
+@dataclass
+class BetrokkeneGegevens:
+    """Input for a betrokkene; which fields matter depends on ``type``."""
+
+    type: str
+    bsn: str = ""
+    kvk_nummer: str = ""
+    rsin: str = ""
+    identificatie: str = ""
+    voornamen: str = ""
+    voorvoegsel: str = ""
+    geslachtsnaam: str = ""
+    geboortedatum: date | None = None
+    naam: str = ""
+
+
+def _validate_betrokkene(data: BetrokkeneGegevens) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        soort = BetrokkeneType(data.type)
+    except ValueError:
+        allowed = ", ".join(t.value for t in BetrokkeneType)
+        raise ValidationFailed({"type": [f"Kies een van: {allowed}."]}) from None
+    if soort is BetrokkeneType.natuurlijk_persoon:
+        if data.bsn and not is_valid_bsn(data.bsn):
+            errors["bsn"] = ["Dit is geen geldig BSN (9 cijfers die de elfproef doorstaan)."]
+        if not data.bsn and not data.geslachtsnaam.strip():
+            errors["geslachtsnaam"] = ["Geef een BSN of ten minste een achternaam."]
+        if data.geboortedatum and data.geboortedatum > date.today():
+            errors["geboortedatum"] = ["De geboortedatum kan niet in de toekomst liggen."]
+    elif soort is BetrokkeneType.niet_natuurlijk_persoon:
+        if data.kvk_nummer and not is_valid_kvk(data.kvk_nummer):
+            errors["kvk_nummer"] = ["Een KvK-nummer bestaat uit 8 cijfers."]
+        if data.rsin and not is_valid_rsin(data.rsin):
+            errors["rsin"] = ["Dit is geen geldig RSIN (9 cijfers, elfproef)."]
+        if not (data.naam.strip() or data.kvk_nummer or data.rsin):
+            errors["naam"] = ["Geef een naam, KvK-nummer of RSIN."]
+    elif not data.naam.strip() and not data.identificatie.strip():
+        errors["naam"] = ["Geef een naam of identificatie."]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def find_or_create_betrokkene(session: Session, data: BetrokkeneGegevens) -> Betrokkene:
+    """The same BSN (or KvK/RSIN) is always the same betrokkene across all zaken."""
+    _validate_betrokkene(data)
+    existing = None
+    if data.type == BetrokkeneType.natuurlijk_persoon and data.bsn:
+        existing = session.scalar(select(Betrokkene).where(Betrokkene.bsn == data.bsn))
+    elif data.type == BetrokkeneType.niet_natuurlijk_persoon and (data.kvk_nummer or data.rsin):
+        key = (
+            Betrokkene.kvk_nummer == data.kvk_nummer
+            if data.kvk_nummer
+            else Betrokkene.rsin == data.rsin
+        )
+        existing = session.scalar(
+            select(Betrokkene).where(Betrokkene.type == data.type, key).limit(1)
+        )
+    if existing is not None:
+        return existing
+    betrokkene = Betrokkene(
+        type=data.type,
+        bsn=data.bsn or None,
+        kvk_nummer=data.kvk_nummer or None,
+        rsin=data.rsin or None,
+        identificatie=data.identificatie.strip() or None,
+        voornamen=data.voornamen.strip(),
+        voorvoegsel=data.voorvoegsel.strip(),
+        geslachtsnaam=data.geslachtsnaam.strip(),
+        geboortedatum=data.geboortedatum,
+        naam=data.naam.strip(),
+    )
+    session.add(betrokkene)
+    session.flush()
+    return betrokkene
+
+
+def add_betrokkene(
+    session: Session,
+    actor: User,
+    zaak: Zaak,
+    data: BetrokkeneGegevens,
+    *,
+    rol: str,
+    toelichting: str = "",
+) -> Rol:
+    if not access.can_change_zaak(actor, zaak):
+        raise Forbidden("U mag deze zaak niet wijzigen.")
+    _require_open(zaak)
+    try:
+        rol_omschrijving = RolOmschrijving(rol)
+    except ValueError:
+        allowed = ", ".join(r.value for r in RolOmschrijving)
+        raise ValidationFailed({"rol": [f"Kies een van: {allowed}."]}) from None
+    betrokkene = find_or_create_betrokkene(session, data)
+    duplicate = session.scalar(
+        select(Rol.id).where(
+            Rol.zaak_id == zaak.id,
+            Rol.betrokkene_id == betrokkene.id,
+            Rol.omschrijving == rol_omschrijving.value,
+        )
+    )
+    if duplicate is not None:
+        raise Conflict("Deze betrokkene heeft deze rol al in de zaak.", field="rol")
+    link = Rol(
+        betrokkene=betrokkene,
+        omschrijving=rol_omschrijving.value,
+        toelichting=(toelichting or "").strip(),
+    )
+    zaak.rollen.append(link)
+    session.flush()
+    # ids only: the audit trail must not become a second register of personal data
+    audit.record(
+        session,
+        actor,
+        "zaak.betrokkene_toegevoegd",
+        "zaak",
+        zaak.identificatie,
+        zaak_id=zaak.id,
+        na={"betrokkene_id": betrokkene.id, "rol": rol_omschrijving.value},
+    )
+    _outbox(session, "zaak", zaak.id)
+    return link
+
+
+def audit_trail(session: Session, user: User, zaak: Zaak) -> list:
+    from archive.audit import AuditEvent
+
+    if not access.can_view_zaak(user, zaak):
+        raise NotFound(f"Zaak '{zaak.identificatie}' bestaat niet.")
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.zaak_id == zaak.id)
+            .options(selectinload(AuditEvent.user))
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+__all__ = [
+    "BetrokkeneGegevens",
+    "DomainError",
+    "Page",
+    "ZaakFilter",
+    "add_betrokkene",
+    "audit_trail",
+    "close_zaak",
+    "get_zaak",
+    "get_zaak_for_change",
+    "list_zaken",
+    "open_zaak",
+    "set_status",
+]

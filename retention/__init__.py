@@ -1,0 +1,1 @@
+"""Retention and archiving: archiefactiedatum, exceptions, destruction lists, transfer."""

@@ -1,0 +1,1 @@
+"""Search: the backend interface, the Whoosh backend and the index worker."""

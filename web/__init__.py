@@ -1,0 +1,1 @@
+"""Web: the Flask app factory, the UI, the JSON API and the CLI."""

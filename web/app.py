@@ -1,0 +1,163 @@
+"""The app factory: one transaction per request, owned here at the boundary."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from archive.blobstore import BlobStore
+from flask import Flask, g, request
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import Session
+
+from archive.config import Settings
+from archive.db import make_engine, make_session_factory
+from archive.models import User
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("nl", "en")
+csrf = CSRFProtect()
+login_manager = LoginManager()
+babel = Babel()
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def select_locale() -> str:
+    chosen = request.cookies.get("taal")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or "nl"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    session_factory: Callable[[], Session] | None = None,
+    close_sessions: bool = True,
+    testing: bool = False,
+) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 1024 * 1024,  # multipart overhead
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=30),
+        BABEL_DEFAULT_LOCALE="nl",
+        BABEL_TRANSLATION_DIRECTORIES="translations",
+        WTF_CSRF_TIME_LIMIT=None,
+        TESTING=testing,
+        # flask-smorest / OpenAPI
+        API_TITLE="Dossierhuis API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    app.extensions["dossierhuis.settings"] = settings
+    app.extensions["dossierhuis.store"] = BlobStore(settings.blob_dir)
+
+    if session_factory is None:
+        engine = make_engine(settings.database_url)
+        app.extensions["dossierhuis.engine"] = engine
+        session_factory = make_session_factory(engine)
+    app.extensions["dossierhuis.session_factory"] = session_factory
+    app.extensions["dossierhuis.close_sessions"] = close_sessions
+
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        if not user_id.isdigit():
+            return None
+        user = db_session().get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    _register_transaction_boundary(app)
+    _register_security_headers(app)
+
+    from web import errors
+    from web.api import register_api
+    from web.auth import bp as auth_bp
+    from web.ui import bp as ui_bp
+
+    errors.register(app)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(ui_bp)
+    register_api(app)
+    return app
+
+
+def db_session() -> Session:
+    """The request's session; opened on first use."""
+    from flask import current_app
+
+    if "db" not in g:
+        g.db = current_app.extensions["dossierhuis.session_factory"]()
+    return g.db
+
+
+def blob_store() -> BlobStore:
+    from flask import current_app
+
+    return current_app.extensions["dossierhuis.store"]
+
+
+def settings() -> Settings:
+    from flask import current_app
+
+    return current_app.extensions["dossierhuis.settings"]
+
+
+def _register_transaction_boundary(app: Flask) -> None:
+    @app.after_request
+    def commit_or_rollback(response):
+        session: Session | None = g.get("db")
+        if session is not None:
+            if response.status_code < 400:
+                session.commit()
+            else:
+                session.rollback()
+        return response
+
+    @app.teardown_request
+    def close_session(exc):
+        session: Session | None = g.pop("db", None)
+        if session is None:
+            return
+        if exc is not None:
+            session.rollback()
+        if app.extensions["dossierhuis.close_sessions"]:
+            session.close()
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        h = response.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Referrer-Policy", "same-origin")
+        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.endpoint != "static":
+            h.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,1 @@
+"""The catalogue and the departments: zaaktypen, statustypen, informatieobjecttypen, afdelingen."""
