@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from archive.blobstore import BlobStore
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
@@ -95,7 +94,9 @@ def settings(data_dir, database_url) -> Settings:
 
 
 @pytest.fixture
-def store(settings) -> BlobStore:
+def store(settings):
+    from archive.blobstore import BlobStore
+
     return BlobStore(settings.blob_dir)
 
 

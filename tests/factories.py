@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from archive import users
-from archive.documents import DocumentGegevens, Upload, file_document
 from archive.models import User, Zaak
 from archive.zaken import open_zaak
 from zaaktypen import services as catalogus
@@ -89,6 +88,8 @@ def make_zaak(
 def file(
     db, actor, zaak, path, iot, store, *, bestandsnaam=None, max_bytes=5 * 1024 * 1024, **gegevens
 ):
+    from archive.documents import DocumentGegevens, Upload, file_document
+
     return file_document(
         db,
         actor,
