@@ -110,8 +110,7 @@ def _default_title(inspectie: Inspectie) -> str:
 def _versie(
     document: Document, nummer: int, inspectie: Inspectie, actor: User, extra_kenmerken=None
 ) -> DocumentVersie:
-    return DocumentVersie(
-        document=document,
+    versie = DocumentVersie(
         versie=nummer,
         bestandsnaam=inspectie.bestandsnaam,
         formaat=inspectie.formaat,
@@ -124,6 +123,8 @@ def _versie(
         risico=list(inspectie.risico),
         aangemaakt_door_id=actor.id,
     )
+    document.versies.append(versie)
+    return versie
 
 
 def _store(store: BlobStore, path: Path, inspectie: Inspectie) -> None:

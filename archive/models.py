@@ -249,6 +249,7 @@ class DocumentVersie(Base):
     aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="versies")
+    aangemaakt_door: Mapped[User | None] = relationship()
 
 
 class ZaakDocument(Base):

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +20,15 @@ from archive.models import ApiToken, User
 _hasher = PasswordHasher()
 # A hash of a random password: verifying against it for unknown users keeps timing equal.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def use_cheap_hashing_for_tests() -> None:
+    """Tests create hundreds of users; production parameters would cost ~0.1 s each."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
 MIN_PASSWORD_LENGTH = 12
 TOKEN_PREFIX = "dh_"
 

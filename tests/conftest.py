@@ -17,12 +17,14 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
+from archive import users
 from archive.config import Settings
 from archive.db import make_engine
 from archive.migrate import upgrade
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+users.use_cheap_hashing_for_tests()
 
 
 def backend() -> str:
@@ -118,8 +120,14 @@ def client(app):
 
 @pytest.fixture
 def world(db):
-    """A small catalogue: two departments, a zaaktype, a document type, three users."""
-    return factories.World.build(db)
+    """A small catalogue: two departments, a zaaktype, a document type, three users.
+
+    Committed (which only releases the test's SAVEPOINT), so a request that fails and rolls
+    back cannot take the test's own set-up with it.
+    """
+    built = factories.World.build(db)
+    db.commit()
+    return built
 
 
 @pytest.fixture

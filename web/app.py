@@ -6,13 +6,13 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
-from archive.blobstore import BlobStore
 from flask import Flask, g, request
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import Session
 
+from archive.blobstore import BlobStore
 from archive.config import Settings
 from archive.db import make_engine, make_session_factory
 from archive.models import User
@@ -20,6 +20,7 @@ from archive.models import User
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("nl", "en")
+FILES_PER_REQUEST = 4
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
@@ -48,7 +49,8 @@ def create_app(
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 1024 * 1024,  # multipart overhead
+        # A form may carry several files; each is held to MAX_UPLOAD_MB by the ingest pipeline.
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes * FILES_PER_REQUEST + 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,

@@ -28,7 +28,14 @@ def _safe_next(target: str | None) -> str:
     if not target:
         return url_for("ui.index")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(c) < 32 for c in target)
+    ):
         return url_for("ui.index")
     return target
 

@@ -4,6 +4,38 @@ from __future__ import annotations
 
 from flask import Flask
 
+from web.api.auth import SECURITY_SCHEME
+
 
 def register_api(app: Flask) -> None:
-    """Attach the API blueprints; filled by the API module."""
+    """Create the smorest Api for ``app`` and attach the API blueprints (CSRF-exempt)."""
+    from web.api.core import Api
+    from web.api.resources import BLUEPRINTS
+    from web.app import csrf
+
+    app.config.setdefault(
+        "API_SPEC_OPTIONS",
+        {
+            "info": {
+                "description": "Zaakgericht archief: zaken, betrokkenen en documenten. "
+                "Authenticatie met 'Authorization: Bearer <token>'; fouten als RFC 9457 "
+                "problem details (application/problem+json) met meldingen per veld."
+            },
+            "security": [{SECURITY_SCHEME: []}],
+        },
+    )
+    api = Api(app)
+    api.spec.components.security_scheme(
+        SECURITY_SCHEME,
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Een API-token (dossierhuis token create).",
+        },
+    )
+    for blueprint in BLUEPRINTS:
+        # Bearer tokens only, no cookies: CSRF does not apply (and the session cookie is
+        # never accepted as authentication, see web.api.auth).
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)
+    app.extensions["dossierhuis.api"] = api
