@@ -226,9 +226,9 @@ def file_document(
     _check_can_file(actor, zaak)
     _validate(gegevens)
     inspectie = inspectie or inspect_upload(upload, max_bytes=max_bytes)
+    bijlage_inspecties: list[tuple[Inspectie, Path]] = []
+    geweigerd: list[dict] = []
     try:
-        bijlage_inspecties: list[tuple[Inspectie, Path]] = []
-        geweigerd: list[dict] = []
         for bijlage in inspectie.bijlagen:
             try:
                 sub = inspect_file(bijlage.path, bijlage.bestandsnaam, max_bytes=max_bytes)
@@ -260,9 +260,9 @@ def file_document(
             )
             for sub, _path in bijlage_inspecties
         ]
+    finally:
         for sub, _path in bijlage_inspecties:
             sub.cleanup()
-    finally:
         inspectie.cleanup()
     log.info(
         "document filed: %s in %s (%d attachments)",
