@@ -19,6 +19,7 @@ from archive.db import Base, BigId, utcnow
 from zaaktypen.models import (
     VERTROUWELIJKHEID_LEN,
     Afdeling,
+    Eigenschap,
     InformatieObjectType,
     ResultaatType,
     StatusType,
@@ -125,6 +126,9 @@ class Zaak(Base):
     rollen: Mapped[list[Rol]] = relationship(
         back_populates="zaak", order_by="Rol.id", cascade="all, delete-orphan"
     )
+    eigenschappen: Mapped[list[ZaakEigenschap]] = relationship(
+        back_populates="zaak", order_by="ZaakEigenschap.id", cascade="all, delete-orphan"
+    )
     document_links: Mapped[list[ZaakDocument]] = relationship(
         back_populates="zaak", order_by="ZaakDocument.id", cascade="all, delete-orphan"
     )
@@ -136,6 +140,21 @@ class Zaak(Base):
     @property
     def is_open(self) -> bool:
         return self.einddatum is None
+
+
+class ZaakEigenschap(Base):
+    """A value of an eigenschap on a zaak, stored as text and validated by the catalogue."""
+
+    __tablename__ = "zaak_eigenschap"
+    __table_args__ = (UniqueConstraint("zaak_id", "eigenschap_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id", ondelete="CASCADE"), index=True)
+    eigenschap_id: Mapped[int] = mapped_column(ForeignKey("eigenschap.id"))
+    waarde: Mapped[str] = mapped_column(Text)
+
+    zaak: Mapped[Zaak] = relationship(back_populates="eigenschappen")
+    eigenschap: Mapped[Eigenschap] = relationship()
 
 
 class ZaakStatus(Base):

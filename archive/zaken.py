@@ -13,8 +13,10 @@ from archive.enums import BetrokkeneType, Vertrouwelijkheid
 from archive.enums import Rol as RolOmschrijving
 from archive.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from archive.identificatie import next_identificatie
-from archive.models import Betrokkene, Rol, User, Zaak, ZaakStatus
+from archive.models import Betrokkene, Rol, User, Zaak, ZaakEigenschap, ZaakStatus
 from archive.validation import is_valid_bsn, is_valid_kvk, is_valid_rsin
+from zaaktypen import afdelingen
+from zaaktypen import services as catalogus
 from zaaktypen.models import Afdeling, ResultaatType, StatusType, ZaakType
 
 MAX_OMSCHRIJVING = 200
@@ -41,9 +43,14 @@ def open_zaak(
     toelichting: str = "",
     startdatum: date | None = None,
     vertrouwelijkheidaanduiding: str | None = None,
+    eigenschappen: dict[str, object] | None = None,
     today: date | None = None,
 ) -> Zaak:
-    """Register a zaak; it gets the zaaktype's first status and confidentiality default."""
+    """Register a zaak in the zaaktype version valid on its startdatum.
+
+    It gets the first status, and unless given, the stricter of the department's and the
+    zaaktype's confidentiality default.
+    """
     if not access.can_create_zaak(actor):
         raise Forbidden("U mag geen zaken aanmaken.")
     today = today or date.today()
@@ -56,27 +63,44 @@ def open_zaak(
         errors["omschrijving"] = [f"Maximaal {MAX_OMSCHRIJVING} tekens."]
     if startdatum > today:
         errors["startdatum"] = ["De startdatum kan niet in de toekomst liggen."]
-    if zaaktype.afdeling_id is not None and zaaktype.afdeling_id != afdeling.id:
-        errors["zaaktype"] = ["Dit zaaktype hoort bij een andere afdeling."]
-    if not zaaktype.statustypen:
-        errors["zaaktype"] = ["Dit zaaktype heeft geen statussen en kan nog niet gebruikt worden."]
     level = _level(vertrouwelijkheidaanduiding, "vertrouwelijkheidaanduiding")
     if errors:
         raise ValidationFailed(errors)
+    versie = catalogus.version_valid_on(session, zaaktype.identificatie, startdatum)
+    if versie is None:
+        raise ValidationFailed(
+            {
+                "zaaktype": [
+                    f"Zaaktype '{zaaktype.omschrijving}' heeft geen gepubliceerde versie "
+                    "die geldig is "
+                    f"op {startdatum.isoformat()}."
+                ]
+            }
+        )
+    afdelingen.check_can_open_zaak(afdeling, versie)
+    waarden = catalogus.validate_eigenschappen(versie, eigenschappen or {})
 
     zaak = Zaak(
         identificatie=next_identificatie(session, "ZAAK", today.year),
-        zaaktype=zaaktype,
+        zaaktype=versie,
         afdeling=afdeling,
         omschrijving=omschrijving,
         toelichting=(toelichting or "").strip(),
         registratiedatum=today,
         startdatum=startdatum,
-        vertrouwelijkheidaanduiding=(level or zaaktype.vertrouwelijkheidaanduiding),
+        vertrouwelijkheidaanduiding=(
+            level
+            or Vertrouwelijkheid.strictest(
+                versie.vertrouwelijkheidaanduiding, afdeling.vertrouwelijkheidaanduiding
+            )
+        ).value,
         aangemaakt_door_id=actor.id,
     )
     zaak.statussen.append(
-        ZaakStatus(statustype=zaaktype.statustypen[0], gezet_door_id=actor.id, toelichting="")
+        ZaakStatus(statustype=versie.statustypen[0], gezet_door_id=actor.id, toelichting="")
+    )
+    zaak.eigenschappen.extend(
+        ZaakEigenschap(eigenschap_id=eid, waarde=waarde) for eid, waarde in waarden.items()
     )
     session.add(zaak)
     session.flush()
@@ -88,6 +112,34 @@ def open_zaak(
         zaak.identificatie,
         zaak_id=zaak.id,
         na=_zaak_snapshot(zaak),
+    )
+    _outbox(session, "zaak", zaak.id)
+    return zaak
+
+
+def set_eigenschappen(session: Session, actor: User, zaak: Zaak, values: dict[str, object]) -> Zaak:
+    """Replace the zaak's eigenschap values, each validated against its definition."""
+    if not access.can_change_zaak(actor, zaak):
+        raise Forbidden("U mag deze zaak niet wijzigen.")
+    _require_open(zaak)
+    waarden = catalogus.validate_eigenschappen(zaak.zaaktype, values)
+    voor = {e.eigenschap.naam: e.waarde for e in zaak.eigenschappen}
+    zaak.eigenschappen.clear()
+    session.flush()
+    zaak.eigenschappen.extend(
+        ZaakEigenschap(eigenschap_id=eid, waarde=waarde) for eid, waarde in waarden.items()
+    )
+    session.flush()
+    na = {e.eigenschap.naam: e.waarde for e in zaak.eigenschappen}
+    audit.record(
+        session,
+        actor,
+        "zaak.eigenschappen_gezet",
+        "zaak",
+        zaak.identificatie,
+        zaak_id=zaak.id,
+        voor=voor,
+        na=na,
     )
     _outbox(session, "zaak", zaak.id)
     return zaak

@@ -1,0 +1,215 @@
+"""Closing a department for good: only when all its zaken are closed; produces a report."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from archive import audit
+from archive.db import utcnow
+from archive.errors import Conflict
+from archive.models import Zaak, ZaakDocument
+from zaaktypen.models import Afdeling
+
+
+@dataclass(frozen=True)
+class RapportRegel:
+    identificatie: str
+    zaaktype: str
+    omschrijving: str
+    startdatum: date
+    einddatum: date | None
+    resultaat: str
+    documenten: int
+    archiefnominatie: str
+    archiefactiedatum: date | None
+
+
+def _retention_outcome(afdeling: Afdeling, zaak: Zaak) -> str:
+    if afdeling.retentiebeleid == "blijvend_bewaren":
+        return "blijvend_bewaren (uitzondering afdeling)"
+    return zaak.archiefnominatie or "nog niet bepaald"
+
+
+def report_rows(session: Session, afdeling: Afdeling) -> list[RapportRegel]:
+    counts = dict(
+        session.execute(
+            select(ZaakDocument.zaak_id, func.count())
+            .join(Zaak, Zaak.id == ZaakDocument.zaak_id)
+            .where(Zaak.afdeling_id == afdeling.id)
+            .group_by(ZaakDocument.zaak_id)
+        ).all()
+    )
+    zaken = session.scalars(
+        select(Zaak)
+        .where(Zaak.afdeling_id == afdeling.id)
+        .options(selectinload(Zaak.zaaktype), selectinload(Zaak.resultaattype))
+        .order_by(Zaak.id)
+    )
+    return [
+        RapportRegel(
+            identificatie=z.identificatie,
+            zaaktype=z.zaaktype.omschrijving,
+            omschrijving=z.omschrijving,
+            startdatum=z.startdatum,
+            einddatum=z.einddatum,
+            resultaat=z.resultaattype.omschrijving if z.resultaattype else "",
+            documenten=counts.get(z.id, 0),
+            archiefnominatie=_retention_outcome(afdeling, z),
+            archiefactiedatum=z.archiefactiedatum,
+        )
+        for z in zaken
+    ]
+
+
+def close(session: Session, actor, afdeling: Afdeling) -> list[RapportRegel]:
+    """sluitend → gesloten; refuses while any zaak is open. Returns the report rows."""
+    if afdeling.status == "gesloten":
+        raise Conflict(f"Afdeling {afdeling.naam} is al gesloten.")
+    if afdeling.status != "sluitend":
+        raise Conflict("Zet de afdeling eerst op 'sluitend', zodat er geen zaken meer bijkomen.")
+    open_count = session.scalar(
+        select(func.count())
+        .select_from(Zaak)
+        .where(Zaak.afdeling_id == afdeling.id, Zaak.einddatum.is_(None))
+    )
+    if open_count:
+        raise Conflict(
+            f"Afdeling {afdeling.naam} heeft nog {open_count} open zaak/zaken; sluit die eerst af."
+        )
+    afdeling.status = "gesloten"
+    afdeling.gesloten_op = utcnow()
+    rows = report_rows(session, afdeling)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "afdeling.gesloten",
+        "afdeling",
+        afdeling.code,
+        voor={"status": "sluitend"},
+        na={
+            "status": "gesloten",
+            "zaken": len(rows),
+            "documenten": sum(r.documenten for r in rows),
+        },
+    )
+    return rows
+
+
+CSV_HEADER = [
+    "identificatie",
+    "zaaktype",
+    "omschrijving",
+    "startdatum",
+    "einddatum",
+    "resultaat",
+    "documenten",
+    "archiefnominatie",
+    "archiefactiedatum",
+]
+
+
+def report_csv(rows: list[RapportRegel]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for r in rows:
+        writer.writerow(
+            [
+                r.identificatie,
+                r.zaaktype,
+                _csv_safe(r.omschrijving),
+                r.startdatum.isoformat(),
+                r.einddatum.isoformat() if r.einddatum else "",
+                r.resultaat,
+                r.documenten,
+                r.archiefnominatie,
+                r.archiefactiedatum.isoformat() if r.archiefactiedatum else "",
+            ]
+        )
+    return out.getvalue()
+
+
+def _csv_safe(value: str) -> str:
+    """Neutralise spreadsheet formulas (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def report_pdf(afdeling: Afdeling, rows: list[RapportRegel]) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        title=f"Sluitingsrapport {afdeling.naam}",
+        author="Dossierhuis",
+    )
+    styles = getSampleStyleSheet()
+    cell = styles["BodyText"]
+    story = [
+        Paragraph(f"Sluitingsrapport afdeling {afdeling.naam} ({afdeling.code})", styles["Title"]),
+        Paragraph(
+            f"Periode: {afdeling.startdatum or '—'} tot {afdeling.geplande_einddatum or '—'}; "
+            f"gesloten op {afdeling.gesloten_op:%Y-%m-%d}. Zaken: {len(rows)}; documenten: "
+            f"{sum(r.documenten for r in rows)}. Retentiebeleid: "
+            f"{afdeling.retentiebeleid or 'geen uitzondering'}"
+            + (f" ({afdeling.retentie_besluit})" if afdeling.retentie_besluit else "")
+            + ".",
+            styles["Normal"],
+        ),
+        Spacer(1, 12),
+    ]
+    data = [
+        [
+            "Zaak",
+            "Zaaktype",
+            "Omschrijving",
+            "Start",
+            "Einde",
+            "Resultaat",
+            "Docs",
+            "Archiefnominatie",
+        ]
+    ]
+    for r in rows:
+        data.append(
+            [
+                r.identificatie,
+                Paragraph(_esc(r.zaaktype), cell),
+                Paragraph(_esc(r.omschrijving), cell),
+                r.startdatum.isoformat(),
+                r.einddatum.isoformat() if r.einddatum else "",
+                Paragraph(_esc(r.resultaat), cell),
+                str(r.documenten),
+                Paragraph(_esc(r.archiefnominatie), cell),
+            ]
+        )
+    table = Table(data, repeatRows=1, colWidths=[110, 110, 180, 60, 60, 90, 35, 120])
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#154273")),
+                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
+    story.append(table)
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
