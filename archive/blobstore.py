@@ -81,6 +81,8 @@ class BlobStore:
             digest = hasher.hexdigest()
             final = self.path(digest)
             if final.exists():
+                # Refresh the age so an orphan sweep cannot take a blob this filing reuses.
+                os.utime(final)
                 return digest, size
             os.chmod(tmp, BLOB_MODE)
             self._make_shard(final.parent)

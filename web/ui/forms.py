@@ -12,7 +12,7 @@ from flask_wtf.file import FileField, MultipleFileField
 from werkzeug.datastructures import FileStorage
 from wtforms import Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.fields import DateField, FieldList
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from archive.errors import DomainError
@@ -99,11 +99,11 @@ class ZaakVelden(FlaskForm):
 
     def validate_zaaktype(self, field):
         if field.data is None:
-            raise ValueError(_l("Kies een zaaktype."))
+            raise ValidationError(_l("Kies een zaaktype."))
 
     def validate_afdeling(self, field):
         if field.data is None:
-            raise ValueError(_l("Kies een afdeling."))
+            raise ValidationError(_l("Kies een afdeling."))
 
 
 class ZaakForm(ZaakVelden):
@@ -210,7 +210,7 @@ class NieuweVersieForm(FlaskForm):
 
     def validate_bestand(self, field):
         if not (isinstance(field.data, FileStorage) and field.data.filename):
-            raise ValueError(_l("Kies het bestand met de nieuwe versie."))
+            raise ValidationError(_l("Kies het bestand met de nieuwe versie."))
 
 
 class StatusForm(FlaskForm):
@@ -248,7 +248,7 @@ class AfsluitenForm(FlaskForm):
 
     def validate_resultaattype(self, field):
         if field.data is None:
-            raise ValueError(_l("Kies een resultaat."))
+            raise ValidationError(_l("Kies een resultaat."))
 
 
 class BetrokkeneForm(FlaskForm):
