@@ -15,6 +15,7 @@ from archive.db import utcnow
 from archive.errors import Conflict
 from archive.models import Zaak, ZaakDocument
 from zaaktypen.models import Afdeling
+from zaaktypen.services import beheerder_only
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def report_rows(session: Session, afdeling: Afdeling) -> list[RapportRegel]:
     ]
 
 
+@beheerder_only
 def close(session: Session, actor, afdeling: Afdeling) -> list[RapportRegel]:
     """sluitend → gesloten; refuses while any zaak is open. Returns the report rows."""
     if afdeling.status == "gesloten":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -17,7 +17,7 @@ from archive.models import Betrokkene, Rol, User, Zaak, ZaakEigenschap, ZaakStat
 from archive.validation import is_valid_bsn, is_valid_kvk, is_valid_rsin
 from zaaktypen import afdelingen
 from zaaktypen import services as catalogus
-from zaaktypen.models import Afdeling, ResultaatType, StatusType, ZaakType
+from zaaktypen.models import Afdeling, Eigenschap, ResultaatType, StatusType, ZaakType
 
 MAX_OMSCHRIJVING = 200
 
@@ -79,6 +79,7 @@ def open_zaak(
         )
     afdelingen.check_can_open_zaak(afdeling, versie)
     waarden = catalogus.validate_eigenschappen(versie, eigenschappen or {})
+    _check_agenda(session, versie, waarden, today=today, zaak=None)
 
     zaak = Zaak(
         identificatie=next_identificatie(session, "ZAAK", today.year),
@@ -117,12 +118,65 @@ def open_zaak(
     return zaak
 
 
+WEEKDAGEN = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+
+def _check_agenda(
+    session: Session, zaaktype: ZaakType, waarden: dict[int, str], *, today: date, zaak
+) -> None:
+    """Agenda dates (e.g. the RIEC Informatieplein: Thursdays, at most 4 signals, agenda
+    closes on Monday) are enforced here, with an explanation the user can act on."""
+    errors: dict[str, list[str]] = {}
+    for eigenschap in zaaktype.eigenschappen:
+        value = waarden.get(eigenschap.id)
+        if not eigenschap.is_agenda or not value:
+            continue
+        if zaak is not None and any(
+            e.eigenschap_id == eigenschap.id and e.waarde == value for e in zaak.eigenschappen
+        ):
+            continue  # unchanged: it already holds its place on that agenda
+        datum = date.fromisoformat(value)
+        key = f"eigenschappen.{eigenschap.naam}"
+        if eigenschap.agenda_weekdag is not None and datum.weekday() != eigenschap.agenda_weekdag:
+            dag = WEEKDAGEN[eigenschap.agenda_weekdag]
+            errors[key] = [f"{eigenschap.naam} valt altijd op een {dag}; kies een {dag}."]
+            continue
+        if eigenschap.agenda_sluiting_dagen is not None:
+            sluiting = datum - timedelta(days=eigenschap.agenda_sluiting_dagen)
+            if today > sluiting:
+                errors[key] = [
+                    f"De agenda voor {datum.isoformat()} sloot op {WEEKDAGEN[sluiting.weekday()]} "
+                    f"{sluiting.isoformat()}; kies een latere datum."
+                ]
+                continue
+        if eigenschap.agenda_capaciteit is not None:
+            taken = session.scalar(
+                select(func.count())
+                .select_from(ZaakEigenschap)
+                .join(Eigenschap, Eigenschap.id == ZaakEigenschap.eigenschap_id)
+                .join(ZaakType, ZaakType.id == Eigenschap.zaaktype_id)
+                .where(
+                    ZaakType.identificatie == zaaktype.identificatie,
+                    Eigenschap.naam == eigenschap.naam,
+                    ZaakEigenschap.waarde == value,
+                )
+            )
+            if taken >= eigenschap.agenda_capaciteit:
+                errors[key] = [
+                    f"De agenda van {datum.isoformat()} is vol: maximaal "
+                    f"{eigenschap.agenda_capaciteit} per keer. Kies een volgende datum."
+                ]
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def set_eigenschappen(session: Session, actor: User, zaak: Zaak, values: dict[str, object]) -> Zaak:
     """Replace the zaak's eigenschap values, each validated against its definition."""
     if not access.can_change_zaak(actor, zaak):
         raise Forbidden("U mag deze zaak niet wijzigen.")
     _require_open(zaak)
     waarden = catalogus.validate_eigenschappen(zaak.zaaktype, values)
+    _check_agenda(session, zaak.zaaktype, waarden, today=date.today(), zaak=zaak)
     voor = {e.eigenschap.naam: e.waarde for e in zaak.eigenschappen}
     zaak.eigenschappen.clear()
     session.flush()

@@ -16,7 +16,7 @@ from archive import audit
 from archive.enums import Vertrouwelijkheid
 from archive.errors import Conflict, NotFound, ValidationFailed
 from zaaktypen.models import Afdeling, AfdelingLid, AfdelingZaakType, ZaakType
-from zaaktypen.services import create_afdeling
+from zaaktypen.services import beheerder_only, create_afdeling
 
 LIDROLLEN = ("lezen", "behandelen", "regie")
 STATUSSEN = ("actief", "sluitend", "gesloten")
@@ -62,6 +62,7 @@ def _validate(g: AfdelingGegevens) -> None:
         raise ValidationFailed(errors)
 
 
+@beheerder_only
 def create_department(session: Session, actor, gegevens: AfdelingGegevens) -> Afdeling:
     _validate(gegevens)
     afdeling = create_afdeling(
@@ -94,6 +95,7 @@ def create_department(session: Session, actor, gegevens: AfdelingGegevens) -> Af
     return afdeling
 
 
+@beheerder_only
 def choose_generic_zaaktype(session: Session, actor, afdeling: Afdeling, identificatie: str):
     versions = list(
         session.scalars(select(ZaakType).where(ZaakType.identificatie == identificatie))
@@ -116,6 +118,7 @@ def choose_generic_zaaktype(session: Session, actor, afdeling: Afdeling, identif
     return keuze
 
 
+@beheerder_only
 def set_member(
     session: Session, actor, afdeling: Afdeling, user, *, rol: str, clearance: str
 ) -> AfdelingLid:
@@ -148,6 +151,7 @@ def set_member(
     return lid
 
 
+@beheerder_only
 def remove_member(session: Session, actor, afdeling: Afdeling, user) -> None:
     lid = next((m for m in afdeling.leden if m.user_id == user.id), None)
     if lid is None:
@@ -169,6 +173,7 @@ def _require_not_closed(afdeling: Afdeling) -> None:
         raise Conflict(f"Afdeling {afdeling.naam} is gesloten en alleen nog te raadplegen.")
 
 
+@beheerder_only
 def start_closing(session: Session, actor, afdeling: Afdeling) -> Afdeling:
     """actief → sluitend: no new zaken from now on; existing zaken continue."""
     if afdeling.status != "actief":

@@ -186,8 +186,19 @@ class Eigenschap(Base):
     lengte: Mapped[int | None]
     waardenverzameling: Mapped[list] = mapped_column(default=list)
     verplicht: Mapped[bool] = mapped_column(default=False)
+    # An agenda date (e.g. the RIEC Informatieplein): the weekday it must fall on (0=Monday),
+    # how many zaken one date takes, and how many days before the date registration closes.
+    agenda_weekdag: Mapped[int | None]
+    agenda_capaciteit: Mapped[int | None]
+    agenda_sluiting_dagen: Mapped[int | None]
 
     zaaktype: Mapped[ZaakType] = relationship(back_populates="eigenschappen")
+
+    @property
+    def is_agenda(self) -> bool:
+        return self.formaat == "datum" and (
+            self.agenda_weekdag is not None or self.agenda_capaciteit is not None
+        )
 
 
 class InformatieObjectType(Base):

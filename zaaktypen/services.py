@@ -7,6 +7,7 @@ uses the published version valid on its startdatum.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from archive import audit
 from archive.enums import Archiefnominatie, Richting, Rol, Vertrouwelijkheid
-from archive.errors import Conflict, NotFound, ValidationFailed
+from archive.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from zaaktypen import durations, selectielijst
 from zaaktypen.models import (
     Afdeling,
@@ -63,6 +64,26 @@ def _raise(errors: dict) -> None:
         raise ValidationFailed(errors)
 
 
+def beheerder_only(fn):
+    """Guard a service whose second argument is the acting user."""
+
+    @functools.wraps(fn)
+    def guarded(session, actor, *args, **kwargs):
+        require_beheerder(actor)
+        return fn(session, actor, *args, **kwargs)
+
+    return guarded
+
+
+def require_beheerder(actor) -> None:
+    """Catalogue and departments are DIV's work; ``None`` is the system (CLI, migrations)."""
+    if actor is None:
+        return
+    roles = set(getattr(actor, "roles", None) or [])
+    if not actor.is_active or not roles & {"beheerder", "systeembeheerder"}:
+        raise Forbidden("Alleen een beheerder (DIV) mag de catalogus en afdelingen wijzigen.")
+
+
 def _require_concept(zaaktype: ZaakType) -> None:
     if not zaaktype.concept:
         raise Conflict(
@@ -74,6 +95,7 @@ def _require_concept(zaaktype: ZaakType) -> None:
 # -- departments (simple lookups; the lifecycle lives in zaaktypen.afdelingen) ---------------
 
 
+@beheerder_only
 def create_afdeling(session: Session, actor, *, code: str, naam: str, virtueel: bool = False):
     code = (code or "").strip().upper()
     errors = _errors()
@@ -114,6 +136,9 @@ class EigenschapGegevens:
     lengte: int | None = None
     waardenverzameling: list[str] = field(default_factory=list)
     verplicht: bool = False
+    agenda_weekdag: int | None = None
+    agenda_capaciteit: int | None = None
+    agenda_sluiting_dagen: int | None = None
 
 
 @dataclass
@@ -158,6 +183,7 @@ def _validate_zaaktype_fields(g: ZaakTypeGegevens) -> None:
     _raise(errors)
 
 
+@beheerder_only
 def create_concept(
     session: Session, actor, gegevens: ZaakTypeGegevens, *, afdeling: Afdeling | None = None
 ) -> ZaakType:
@@ -197,6 +223,7 @@ def create_concept(
     return zaaktype
 
 
+@beheerder_only
 def update_concept(session: Session, actor, zaaktype: ZaakType, gegevens: ZaakTypeGegevens):
     _require_concept(zaaktype)
     gegevens.identificatie = zaaktype.identificatie  # the identificatie never changes
@@ -223,6 +250,7 @@ def _ref(zaaktype: ZaakType) -> str:
     return f"{zaaktype.identificatie}@{zaaktype.versie}"
 
 
+@beheerder_only
 def add_statustype(
     session: Session,
     actor,
@@ -317,6 +345,7 @@ def validate_resultaattype(zaaktype: ZaakType, g: ResultaatTypeGegevens) -> dict
     }
 
 
+@beheerder_only
 def add_resultaattype(
     session: Session, actor, zaaktype: ZaakType, gegevens: ResultaatTypeGegevens
 ) -> ResultaatType:
@@ -327,6 +356,7 @@ def add_resultaattype(
     return resultaattype
 
 
+@beheerder_only
 def add_roltype(
     session: Session, actor, zaaktype: ZaakType, *, omschrijving: str, omschrijving_generiek: str
 ) -> RolType:
@@ -345,6 +375,7 @@ def add_roltype(
     return roltype
 
 
+@beheerder_only
 def add_eigenschap(
     session: Session, actor, zaaktype: ZaakType, gegevens: EigenschapGegevens
 ) -> Eigenschap:
@@ -361,6 +392,16 @@ def add_eigenschap(
         errors["waardenverzameling"] = ["Een keuze-eigenschap heeft een waardenverzameling."]
     if gegevens.lengte is not None and gegevens.lengte < 1:
         errors["lengte"] = ["De lengte is een positief getal."]
+    agenda = (gegevens.agenda_weekdag, gegevens.agenda_capaciteit, gegevens.agenda_sluiting_dagen)
+    if any(v is not None for v in agenda):
+        if gegevens.formaat != "datum":
+            errors["formaat"] = ["Een agenda-eigenschap heeft formaat datum."]
+        if gegevens.agenda_weekdag is not None and not 0 <= gegevens.agenda_weekdag <= 6:
+            errors["agenda_weekdag"] = ["Weekdag 0 (maandag) tot en met 6 (zondag)."]
+        if gegevens.agenda_capaciteit is not None and gegevens.agenda_capaciteit < 1:
+            errors["agenda_capaciteit"] = ["De capaciteit is minstens 1."]
+        if gegevens.agenda_sluiting_dagen is not None and gegevens.agenda_sluiting_dagen < 0:
+            errors["agenda_sluiting_dagen"] = ["Het aantal dagen is 0 of meer."]
     _raise(errors)
     eigenschap = Eigenschap(
         naam=naam,
@@ -369,12 +410,16 @@ def add_eigenschap(
         lengte=gegevens.lengte,
         waardenverzameling=list(gegevens.waardenverzameling),
         verplicht=gegevens.verplicht,
+        agenda_weekdag=gegevens.agenda_weekdag,
+        agenda_capaciteit=gegevens.agenda_capaciteit,
+        agenda_sluiting_dagen=gegevens.agenda_sluiting_dagen,
     )
     zaaktype.eigenschappen.append(eigenschap)
     session.flush()
     return eigenschap
 
 
+@beheerder_only
 def link_informatieobjecttype(
     session: Session, actor, zaaktype: ZaakType, iot: InformatieObjectType, *, richting: str
 ):
@@ -396,6 +441,7 @@ def link_informatieobjecttype(
     return link
 
 
+@beheerder_only
 def remove_part(session: Session, actor, zaaktype: ZaakType, part) -> None:
     """Remove a statustype, resultaattype, roltype, eigenschap or document-type link."""
     _require_concept(zaaktype)
@@ -458,6 +504,7 @@ def _overlaps(a_begin: date, a_end: date | None, b_begin: date, b_end: date | No
     return a_begin <= (b_end or date.max) and b_begin <= (a_end or date.max)
 
 
+@beheerder_only
 def publish(
     session: Session, actor, zaaktype: ZaakType, *, datum_begin_geldigheid: date | None = None
 ) -> ZaakType:
@@ -507,6 +554,7 @@ def publish(
     return zaaktype
 
 
+@beheerder_only
 def end_validity(session: Session, actor, zaaktype: ZaakType, einde: date | None) -> ZaakType:
     """The one change a published version still allows."""
     if zaaktype.concept:
@@ -546,6 +594,7 @@ def end_validity(session: Session, actor, zaaktype: ZaakType, einde: date | None
     return zaaktype
 
 
+@beheerder_only
 def new_version(session: Session, actor, identificatie: str) -> ZaakType:
     """Copy the latest version with all its parts into a new concept."""
     versions = _versions(session, identificatie)
@@ -604,6 +653,9 @@ def new_version(session: Session, actor, identificatie: str) -> ZaakType:
                 lengte=e.lengte,
                 waardenverzameling=list(e.waardenverzameling),
                 verplicht=e.verplicht,
+                agenda_weekdag=e.agenda_weekdag,
+                agenda_capaciteit=e.agenda_capaciteit,
+                agenda_sluiting_dagen=e.agenda_sluiting_dagen,
             )
             for e in latest.eigenschappen
         ],
@@ -745,6 +797,7 @@ def validate_eigenschappen(zaaktype: ZaakType, values: dict[str, object]) -> dic
 # -- document types and lookups ------------------------------------------------------------
 
 
+@beheerder_only
 def create_informatieobjecttype(
     session: Session,
     actor,

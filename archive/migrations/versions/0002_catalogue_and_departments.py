@@ -73,6 +73,9 @@ def upgrade() -> None:
         sa.Column("lengte", sa.Integer(), nullable=True),
         sa.Column("waardenverzameling", sa.JSON(), nullable=False),
         sa.Column("verplicht", sa.Boolean(), nullable=False),
+        sa.Column("agenda_weekdag", sa.Integer(), nullable=True),
+        sa.Column("agenda_capaciteit", sa.Integer(), nullable=True),
+        sa.Column("agenda_sluiting_dagen", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["zaaktype_id"],
             ["zaaktype.id"],
