@@ -354,3 +354,30 @@ def open_content(
     if chosen is None:
         raise NotFound(f"Versie {versie} van document {document.identificatie} bestaat niet.")
     return chosen, store.open(chosen.sha256)
+
+
+def link_document(session: Session, actor: User, document: Document, zaak: Zaak) -> ZaakDocument:
+    """File an existing document in another zaak too (e.g. one report for two cases).
+
+    The actor must be able to see the document and change the target zaak; its
+    confidentiality stays its own, so the link never lowers who may read it.
+    """
+    if not access.can_view_document(actor, document):
+        raise NotFound(f"Document '{document.identificatie}' bestaat niet.")
+    _check_can_file(actor, zaak)
+    if any(link.zaak_id == zaak.id for link in document.zaak_links):
+        raise Conflict(f"Document {document.identificatie} zit al in zaak {zaak.identificatie}.")
+    link = ZaakDocument(zaak=zaak, document=document)
+    session.add(link)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "document.gekoppeld",
+        "document",
+        document.identificatie,
+        zaak_id=zaak.id,
+        na={"zaak": zaak.identificatie},
+    )
+    session.add(SearchOutbox(object_type="document", object_id=document.id, actie="index"))
+    return link

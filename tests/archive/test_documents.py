@@ -266,3 +266,23 @@ def test_get_unknown_document_is_not_found(db, world):
 
 def test_document_gegevens_default_to_inkomend(world):
     assert DocumentGegevens(informatieobjecttype=world.iot).richting == "inkomend"
+
+
+def test_document_can_be_linked_to_a_second_zaak(db, world, zaak, store, tmp_path):
+    tweede = factories.make_zaak(
+        db, world.medewerker, zaaktype=world.zaaktype, afdeling=world.andere_afdeling
+    )
+    path = corpus.normal_pdf(tmp_path / "rapport.pdf", text="gedeeld rapport")
+    doc = factories.file(db, world.medewerker, zaak, path, world.iot, store).document
+    documents.link_document(db, world.medewerker, doc, tweede)
+    assert sorted(link.zaak_id for link in doc.zaak_links) == sorted([zaak.id, tweede.id])
+    assert [d.id for d in documents.documents_of_zaak(db, world.medewerker, tweede)] == [doc.id]
+    with pytest.raises(Conflict):
+        documents.link_document(db, world.medewerker, doc, tweede)
+    close_zaak(db, world.medewerker, tweede, resultaattype_id=world.zaaktype.resultaattypen[0].id)
+    derde = factories.make_zaak(
+        db, world.medewerker, zaaktype=world.zaaktype, afdeling=world.afdeling
+    )
+    close_zaak(db, world.medewerker, derde, resultaattype_id=world.zaaktype.resultaattypen[0].id)
+    with pytest.raises(Conflict):
+        documents.link_document(db, world.medewerker, doc, derde)
