@@ -608,3 +608,37 @@ def _mtime(store, sha: str) -> float:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+@main.group()
+def audit() -> None:
+    """De audittrail: controleren dat er niets is gewijzigd of verwijderd."""
+
+
+@audit.command("verify")
+@with_context
+def audit_verify(ctx: Context) -> None:
+    """Herbereken de hashketen van de audittrail.
+
+    De exitcode is 1 als een gebeurtenis is gewijzigd, verwijderd of tussengevoegd.
+    """
+    from sqlalchemy import func
+
+    from archive.audit import AuditEvent, verify_chain
+
+    with transaction(ctx.sessions) as session:
+        total = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+        with click.progressbar(
+            length=total, label="Audittrail controleren", show_pos=True, file=sys.stderr
+        ) as bar:
+            report = verify_chain(session, progress=bar.update)
+    click.echo(f"{report.checked} gebeurtenis(sen) gecontroleerd.")
+    if not report.ok:
+        for problem in report.problems:
+            click.echo(f"FOUT: {problem}")
+        click.echo(
+            "De audittrail is niet meer intact: meld dit aan de functionaris "
+            "gegevensbescherming en herstel uit de back-up."
+        )
+        sys.exit(1)
+    click.echo("De audittrail is intact.")

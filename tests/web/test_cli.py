@@ -332,3 +332,22 @@ def test_fixity_orphans_removes_only_unreferenced_old_blobs(cli, filed):
     assert "1 onbereikbaar bestand(en) verwijderd" in result.output
     assert not cli.store.exists(orphan)
     assert cli.store.exists(filed)
+
+
+def test_audit_verify_passes_then_detects_tampering(cli, dossier):
+    result = cli("audit", "verify")
+    assert result.exit_code == 0, result.output
+    assert "intact" in result.output
+    with cli.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("ALTER TABLE audit_event DISABLE TRIGGER USER")
+        conn.exec_driver_sql(
+            "UPDATE audit_event SET object_id = 'ZAAK-0000-0000000000' "
+            "WHERE actie = 'zaak.aangemaakt'"
+        )
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("ALTER TABLE audit_event ENABLE TRIGGER USER")
+    result = cli("audit", "verify")
+    assert result.exit_code == 1
+    assert "is gewijzigd na het vastleggen" in result.output
+    _no_traceback(result)
