@@ -41,6 +41,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
 
+    mislukte_pogingen: Mapped[int] = mapped_column(default=0)
+    geblokkeerd_tot: Mapped[datetime | None]
+
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
     def has_role(self, role: str) -> bool:
@@ -299,3 +302,49 @@ class SearchOutbox(Base):
     actie: Mapped[str] = mapped_column(String(16))
     aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
     verwerkt_op: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class Machtiging(Base):
+    """An explicit grant on one zaak for someone outside its department (a partner
+    professional), with a reason and an expiry date."""
+
+    __tablename__ = "machtiging"
+    __table_args__ = (Index("ix_machtiging_user_zaak", "user_id", "zaak_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id"))
+    rol: Mapped[str] = mapped_column(String(16), default="lezen")  # lezen | behandelen
+    clearance: Mapped[str] = mapped_column(String(VERTROUWELIJKHEID_LEN))
+    reden: Mapped[str] = mapped_column(Text)
+    verloopt_op: Mapped[date]
+    verleend_door_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
+    verleend_op: Mapped[datetime] = mapped_column(default=utcnow)
+    ingetrokken_op: Mapped[datetime | None]
+
+    zaak: Mapped[Zaak] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    verleend_door: Mapped[User | None] = relationship(foreign_keys=[verleend_door_id])
+
+
+class ToegangslogRegel(Base):
+    """Who viewed or downloaded a confidential record, when, and through which path
+    (NEN 7513). Written for zaakvertrouwelijk and higher."""
+
+    __tablename__ = "toegangslog"
+    __table_args__ = (
+        Index("ix_toegangslog_zaak", "zaak_id", "tijdstip"),
+        Index("ix_toegangslog_user", "user_id", "tijdstip"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tijdstip: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id"))
+    actie: Mapped[str] = mapped_column(String(20))  # bekeken | gedownload
+    object_type: Mapped[str] = mapped_column(String(20))  # zaak | document
+    object_id: Mapped[str] = mapped_column(String(40))
+    zaak_id: Mapped[int | None] = mapped_column(BigId)
+    vertrouwelijkheidaanduiding: Mapped[str] = mapped_column(String(VERTROUWELIJKHEID_LEN))
+    pad: Mapped[str] = mapped_column(String(20))  # ui | api | cli | zoeken | export
+
+    user: Mapped[User] = relationship()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -88,21 +89,63 @@ def set_password(session: Session, actor: User | None, user: User, password: str
     audit.record(session, actor, "gebruiker.wachtwoord_gewijzigd", "gebruiker", str(user.id))
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The user for these credentials, or None; inactive users cannot log in."""
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+
+
+class AccountLocked(DomainError):
+    status = 429
+
+
+def authenticate(
+    session: Session, username: str, password: str, *, now: datetime | None = None
+) -> User | None:
+    """The user for these credentials, or None; inactive users cannot log in.
+
+    After MAX_FAILED_LOGINS failures in a row the account is locked for LOCKOUT; the
+    caller must commit even when it answers with an error, or the count is lost.
+    """
+    now = now or utcnow()
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        with contextlib.suppress(VerifyMismatchError, VerificationError, InvalidHashError):
+            _hasher.verify(_DUMMY_HASH, password)  # equal timing for unknown usernames
+        return None
+    if user.geblokkeerd_tot is not None and user.geblokkeerd_tot > now:
+        raise AccountLocked(
+            "Dit account is tijdelijk geblokkeerd na te veel mislukte pogingen. Probeer het "
+            f"na {user.geblokkeerd_tot.astimezone():%H:%M} opnieuw of vraag de beheerder.",
+            code="account_locked",
+        )
     try:
-        if user is None:
-            _hasher.verify(_DUMMY_HASH, password)
-            return None
         _hasher.verify(user.password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
+        user.mislukte_pogingen += 1
+        if user.mislukte_pogingen >= MAX_FAILED_LOGINS:
+            user.geblokkeerd_tot = now + LOCKOUT
+            user.mislukte_pogingen = 0
+            audit.record(
+                session,
+                None,
+                "gebruiker.geblokkeerd",
+                "gebruiker",
+                str(user.id),
+                na={"tot": user.geblokkeerd_tot.isoformat()},
+            )
         return None
     if not user.active:
         return None
+    user.mislukte_pogingen = 0
+    user.geblokkeerd_tot = None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return user
+
+
+def unlock(session: Session, actor: User | None, user: User) -> None:
+    user.mislukte_pogingen = 0
+    user.geblokkeerd_tot = None
+    audit.record(session, actor, "gebruiker.gedeblokkeerd", "gebruiker", str(user.id))
 
 
 def get_user(session: Session, username: str) -> User:

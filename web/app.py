@@ -133,7 +133,8 @@ def _register_transaction_boundary(app: Flask) -> None:
     def commit_or_rollback(response):
         session: Session | None = g.get("db")
         if session is not None:
-            if response.status_code < 400:
+            # A view may ask to keep its writes on an error answer (a failed login's count).
+            if response.status_code < 400 or g.get("commit_despite_error"):
                 session.commit()
             else:
                 session.rollback()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -12,7 +12,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from archive import audit
-from archive.users import authenticate
+from archive.users import AccountLocked, authenticate
 from web.app import db_session
 
 bp = Blueprint("auth", __name__)
@@ -47,7 +47,11 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        user = authenticate(db_session(), form.username.data, form.password.data)
+        g.commit_despite_error = True  # the failed-attempt count must persist
+        try:
+            user = authenticate(db_session(), form.username.data, form.password.data)
+        except AccountLocked as locked:
+            return render_template("login.html", form=form, error=locked.message), 429
         if user is not None:
             session.clear()
             session.permanent = True

@@ -54,3 +54,20 @@ def test_expired_token_is_refused(db):
     assert users.user_for_token(db, secret) is None
     with pytest.raises(DomainError):
         users.create_token(db, None, user, "oud", utcnow() - timedelta(days=1))
+
+
+def test_lockout_after_repeated_failures_and_reset_on_success(db):
+    from archive.users import MAX_FAILED_LOGINS, AccountLocked
+
+    user = factories.make_user(db)
+    assert users.authenticate(db, user.username, "fout-wachtwoord-1") is None
+    assert users.authenticate(db, user.username, factories.PASSWORD) == user
+    assert user.mislukte_pogingen == 0
+    now = utcnow()
+    for _ in range(MAX_FAILED_LOGINS):
+        assert users.authenticate(db, user.username, "fout-wachtwoord-1", now=now) is None
+    with pytest.raises(AccountLocked) as info:
+        users.authenticate(db, user.username, factories.PASSWORD, now=now)
+    assert info.value.status == 429 and "geblokkeerd" in info.value.message
+    later = now + users.LOCKOUT + timedelta(seconds=1)
+    assert users.authenticate(db, user.username, factories.PASSWORD, now=later) == user
