@@ -32,6 +32,7 @@ from archive.models import User, Zaak
 from archive.validation import is_valid_bsn
 from archive.zaken import BetrokkeneGegevens, add_betrokkene, close_zaak, open_zaak, set_status
 from zaaktypen import services as catalogus
+from zaaktypen.afdelingen import set_member
 from zaaktypen.models import Afdeling, InformatieObjectType, ZaakType
 
 # -- catalogue ------------------------------------------------------------------------------
@@ -340,6 +341,19 @@ def create_demo(session: Session, store: BlobStore, *, max_bytes: int) -> dict[s
     ahmed = accounts["medewerker2"]
 
     cat = _catalogus(session, beheerder)
+    for afdeling in cat.afdelingen.values():
+        # Sanne directs the network's cases; Ahmed handles them up to 'vertrouwelijk';
+        # the archivist reads metadata across departments for retention work.
+        set_member(session, beheerder, afdeling, sanne, rol="regie", clearance="geheim")
+        set_member(session, beheerder, afdeling, ahmed, rol="behandelen", clearance="vertrouwelijk")
+        set_member(
+            session,
+            beheerder,
+            afdeling,
+            accounts["archivaris"],
+            rol="lezen",
+            clearance="vertrouwelijk",
+        )
     bsn = demo_bsns(4)
     jansen = _persoon(next(bsn), "Johannes Pieter", "Jansen", date(1979, 3, 14))
     bakker = _persoon(next(bsn), "Fatima", "Bakker", date(1991, 11, 2))

@@ -101,8 +101,25 @@ def file(
     )
 
 
+def make_member(
+    db: Session,
+    afdeling: Afdeling,
+    user: User,
+    *,
+    rol: str = "behandelen",
+    clearance: str = "geheim",
+):
+    from zaaktypen.afdelingen import set_member
+
+    return set_member(db, None, afdeling, user, rol=rol, clearance=clearance)
+
+
 @dataclass
 class World:
+    """Two departments. The medewerker handles cases in both (clearance geheim); the lezer
+    only reads in ``afdeling`` up to 'intern'; the buitenstaander works only in
+    ``andere_afdeling``; beheerder and auditor have no memberships."""
+
     afdeling: Afdeling
     andere_afdeling: Afdeling
     zaaktype: ZaakType
@@ -110,10 +127,12 @@ class World:
     medewerker: User
     beheerder: User
     auditor: User
+    lezer: User
+    buitenstaander: User
 
     @classmethod
     def build(cls, db: Session) -> World:
-        return cls(
+        world = cls(
             afdeling=make_afdeling(db),
             andere_afdeling=make_afdeling(db),
             zaaktype=make_zaaktype(db),
@@ -121,4 +140,11 @@ class World:
             medewerker=make_user(db, roles=("medewerker",)),
             beheerder=make_user(db, roles=("beheerder",)),
             auditor=make_user(db, roles=("auditor",)),
+            lezer=make_user(db, roles=("medewerker",)),
+            buitenstaander=make_user(db, roles=("medewerker",)),
         )
+        make_member(db, world.afdeling, world.medewerker)
+        make_member(db, world.andere_afdeling, world.medewerker)
+        make_member(db, world.afdeling, world.lezer, rol="lezen", clearance="intern")
+        make_member(db, world.andere_afdeling, world.buitenstaander)
+        return world

@@ -38,7 +38,7 @@ class AfdelingGegevens:
     generieke_zaaktypen: list[str] = field(default_factory=list)
 
 
-def _validate(g: AfdelingGegevens) -> None:
+def validate_afdeling(g: AfdelingGegevens) -> None:
     errors: dict[str, list[str]] = {}
     if g.virtueel:
         if g.startdatum is None:
@@ -64,7 +64,7 @@ def _validate(g: AfdelingGegevens) -> None:
 
 @beheerder_only
 def create_department(session: Session, actor, gegevens: AfdelingGegevens) -> Afdeling:
-    _validate(gegevens)
+    validate_afdeling(gegevens)
     afdeling = create_afdeling(
         session, actor, code=gegevens.code, naam=gegevens.naam, virtueel=gegevens.virtueel
     )

@@ -156,7 +156,7 @@ class ZaakTypeGegevens:
     selectielijst_procestype: int | None = None
 
 
-def _validate_zaaktype_fields(g: ZaakTypeGegevens) -> None:
+def validate_zaaktype_fields(g: ZaakTypeGegevens) -> None:
     errors = _errors()
     ident = (g.identificatie or "").strip()
     if not ident or len(ident) > 80 or any(c.isspace() for c in ident):
@@ -188,7 +188,7 @@ def create_concept(
     session: Session, actor, gegevens: ZaakTypeGegevens, *, afdeling: Afdeling | None = None
 ) -> ZaakType:
     """A new zaaktype (first version, concept)."""
-    _validate_zaaktype_fields(gegevens)
+    validate_zaaktype_fields(gegevens)
     ident = gegevens.identificatie.strip()
     if session.scalar(select(ZaakType.id).where(ZaakType.identificatie == ident)) is not None:
         raise Conflict(
@@ -227,7 +227,7 @@ def create_concept(
 def update_concept(session: Session, actor, zaaktype: ZaakType, gegevens: ZaakTypeGegevens):
     _require_concept(zaaktype)
     gegevens.identificatie = zaaktype.identificatie  # the identificatie never changes
-    _validate_zaaktype_fields(gegevens)
+    validate_zaaktype_fields(gegevens)
     for name in (
         "omschrijving",
         "vertrouwelijkheidaanduiding",
@@ -259,6 +259,7 @@ def add_statustype(
     omschrijving: str,
     doorlooptijd: str | None = None,
     informeren: bool = False,
+    toelichting: str = "",
 ) -> StatusType:
     _require_concept(zaaktype)
     errors = _errors()
@@ -272,6 +273,7 @@ def add_statustype(
         omschrijving=omschrijving.strip(),
         doorlooptijd=doorlooptijd or None,
         informeren=informeren,
+        toelichting=toelichting,
     )
     zaaktype.statustypen.append(statustype)
     session.flush()
