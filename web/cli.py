@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import click
@@ -642,3 +642,279 @@ def audit_verify(ctx: Context) -> None:
         )
         sys.exit(1)
     click.echo("De audittrail is intact.")
+
+
+# -- catalogus / afdelingen -----------------------------------------------------------------
+
+
+@main.group()
+def catalogus() -> None:
+    """De catalogus: zaaktypen, documenttypen en afdelingen uitwisselen als JSON."""
+
+
+@catalogus.command("export")
+@click.option(
+    "--zaaktype",
+    "zaaktype_id",
+    metavar="IDENTIFICATIE",
+    help="Alleen dit zaaktype (alle versies) met zijn documenttypen.",
+)
+@click.option(
+    "--afdeling",
+    "afdeling_code",
+    metavar="CODE",
+    help="Alleen deze afdeling met haar eigen en gekozen generieke zaaktypen.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Schrijf naar dit bestand in plaats van naar standaard-uit.",
+)
+@with_context
+def catalogus_export(
+    ctx: Context, zaaktype_id: str | None, afdeling_code: str | None, out: str | None
+) -> None:
+    """Exporteer de catalogus (of één zaaktype of afdeling) als één JSON-document."""
+    from zaaktypen import uitwisseling
+
+    if zaaktype_id and afdeling_code:
+        raise click.UsageError("Kies --zaaktype of --afdeling, niet allebei.")
+    with transaction(ctx.sessions) as session:
+        if zaaktype_id:
+            doc = uitwisseling.export_zaaktype(session, zaaktype_id)
+        elif afdeling_code:
+            doc = uitwisseling.export_afdeling(session, afdeling_code)
+        else:
+            doc = uitwisseling.export_catalogus(session)
+    text = uitwisseling.dumps(doc)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"Geëxporteerd naar {out}.", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@catalogus.command("import")
+@click.argument("bestand", type=click.File("rb"))
+@click.option("--controleer", is_flag=True, help="Alleen controleren, niets schrijven (droge run).")
+@with_context
+def catalogus_import(ctx: Context, bestand, controleer: bool) -> None:
+    """Importeer een catalogusdocument: eerst alles controleren, dan alles of niets schrijven.
+
+    Elk probleem wordt gemeld met zijn plaats in het document, bijvoorbeeld
+    zaaktypen[2].resultaattypen[0].selectielijstklasse.
+    """
+    from zaaktypen import uitwisseling
+
+    doc = uitwisseling.loads(bestand.read())
+    with transaction(ctx.sessions) as session:
+        if controleer:
+            uitwisseling.validate_document(session, doc)
+            click.echo("Het document is in orde; er is niets geschreven.")
+            return
+        result = uitwisseling.import_document(session, None, doc)
+    made = ", ".join(f"{n} {soort}" for soort, n in result.aangemaakt.items())
+    click.echo(f"Geïmporteerd: {made}.")
+    for path in result.overgeslagen:
+        click.echo(f"  hergebruikt: {path}")
+
+
+@main.group()
+def afdeling() -> None:
+    """Afdelingen, ook tijdelijke (virtuele): aanmaken, tonen en sluiten."""
+
+
+def _date_option(value: str | None, name: str):
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"Gebruik JJJJ-MM-DD, niet '{value}'.", param_hint=name) from None
+
+
+@afdeling.command("create")
+@click.option("--code", required=True, help="Korte code, bijvoorbeeld VLOP26.")
+@click.option("--naam", required=True)
+@click.option(
+    "--template",
+    "sjabloon",
+    metavar="SJABLOON",
+    help="Een kant-en-klaar sjabloon (zie 'afdeling templates').",
+)
+@click.option(
+    "--virtueel/--staand",
+    default=None,
+    help="Tijdelijke (virtuele) of staande afdeling; standaard volgt het sjabloon.",
+)
+@click.option("--start", "startdatum", metavar="JJJJ-MM-DD")
+@click.option(
+    "--einde",
+    "geplande_einddatum",
+    metavar="JJJJ-MM-DD",
+    help="Geplande einddatum (kan later schuiven).",
+)
+@click.option("--doel", default=None)
+@click.option("--vertrouwelijkheid", default=None, help="Standaard voor nieuwe zaken.")
+@click.option(
+    "--bewaren-reden",
+    default=None,
+    help="Uitzondering van vernietiging (blijvend bewaren): de reden.",
+)
+@click.option(
+    "--besluit",
+    "retentie_besluit",
+    default="",
+    help="Kenmerk van het besluit over de uitzondering.",
+)
+@click.option(
+    "--lid",
+    "leden",
+    multiple=True,
+    metavar="GEBRUIKER:ROL:CLEARANCE",
+    help="Lid, bv. sanne:regie:geheim (rol: lezen, behandelen of regie). Herhaalbaar.",
+)
+@with_context
+def afdeling_create(
+    ctx: Context,
+    code,
+    naam,
+    sjabloon,
+    virtueel,
+    startdatum,
+    geplande_einddatum,
+    doel,
+    vertrouwelijkheid,
+    bewaren_reden,
+    retentie_besluit,
+    leden,
+) -> None:
+    """Richt een afdeling in, leeg of vanuit een sjabloon, met haar leden."""
+    from archive import users
+    from zaaktypen import sjablonen
+    from zaaktypen.afdelingen import AfdelingGegevens, create_department, set_member
+
+    start = _date_option(startdatum, "--start")
+    einde = _date_option(geplande_einddatum, "--einde")
+    parsed = []
+    for lid in leden:
+        parts = lid.split(":")
+        if len(parts) != 3:
+            raise click.BadParameter(
+                f"'{lid}' is niet GEBRUIKER:ROL:CLEARANCE.", param_hint="--lid"
+            )
+        parsed.append(parts)
+    template = sjablonen.get_sjabloon(sjabloon) if sjabloon else None
+    is_virtueel = virtueel if virtueel is not None else (template.virtueel if template else False)
+    gegevens = AfdelingGegevens(
+        code=code,
+        naam=naam,
+        virtueel=is_virtueel,
+        doel=doel if doel is not None else "",
+        startdatum=start or (date.today() if is_virtueel else None),
+        geplande_einddatum=einde,
+        vertrouwelijkheidaanduiding=vertrouwelijkheid,
+        retentiebeleid="blijvend_bewaren" if bewaren_reden else None,
+        retentie_reden=bewaren_reden or "",
+        retentie_besluit=retentie_besluit,
+    )
+    with transaction(ctx.sessions) as session:
+        members = [(users.get_user(session, u), rol, clr) for u, rol, clr in parsed]
+        if template is not None:
+            if doel is None:
+                gegevens.doel = None
+            if bewaren_reden is None:
+                gegevens.retentiebeleid = None
+                gegevens.retentie_reden = None
+            made = sjablonen.apply_sjabloon(session, None, template.code, gegevens, leden=members)
+        else:
+            made = create_department(session, None, gegevens)
+            for user, rol, clearance in members:
+                set_member(session, None, made, user, rol=rol, clearance=clearance)
+        zaaktypen = [zt.identificatie for zt in made_zaaktypen(session, made)]
+        click.echo(
+            f"Afdeling {made.naam} ({made.code}) ingericht"
+            + (f" vanuit sjabloon {template.code}" if template else "")
+            + "."
+        )
+        if zaaktypen:
+            click.echo(f"  zaaktypen: {', '.join(zaaktypen)}")
+        click.echo(f"  leden: {len(members)}")
+
+
+def made_zaaktypen(session, afdeling):
+    from zaaktypen.afdelingen import zaaktypen_for
+
+    return zaaktypen_for(session, afdeling)
+
+
+@afdeling.command("templates")
+def afdeling_templates() -> None:
+    """Toon de beschikbare sjablonen."""
+    from zaaktypen import sjablonen
+
+    for s in sjablonen.list_sjablonen():
+        soort = "virtueel" if s.virtueel else "staand"
+        click.echo(f"{s.code:<36} {soort:<9} {s.naam}")
+
+
+@afdeling.command("list")
+@with_context
+def afdeling_list(ctx: Context) -> None:
+    """Toon alle afdelingen met status, geplande einddatum en aantal leden."""
+    from zaaktypen.afdelingen import departments_near_end
+    from zaaktypen.services import list_afdelingen
+
+    with transaction(ctx.sessions) as session:
+        near = {a.id: days for a, days in departments_near_end(session)}
+        click.echo(f"{'CODE':<14} {'STATUS':<9} {'SOORT':<9} {'EINDE':<11} {'LEDEN':>5}  NAAM")
+        for a in list_afdelingen(session):
+            einde = a.geplande_einddatum.isoformat() if a.geplande_einddatum else "-"
+            waarschuwing = ""
+            if a.id in near:
+                days = near[a.id]
+                waarschuwing = (
+                    f"  (einde over {days} dagen)"
+                    if days >= 0
+                    else f"  (einde {-days} dagen verstreken)"
+                )
+            soort = "virtueel" if a.virtueel else "staand"
+            click.echo(
+                f"{a.code:<14} {a.status:<9} {soort:<9} {einde:<11} {len(a.leden):>5}  "
+                f"{a.naam}{waarschuwing}"
+            )
+
+
+@afdeling.command("close")
+@click.argument("code")
+@click.option(
+    "--rapport",
+    "rapport_dir",
+    type=click.Path(file_okay=False),
+    help="Map voor het sluitingsrapport (PDF en CSV); standaard de huidige map.",
+)
+@with_context
+def afdeling_close(ctx: Context, code: str, rapport_dir: str | None) -> None:
+    """Sluit een afdeling: eerst 'sluitend' (geen nieuwe zaken), daarna — als al haar zaken
+    zijn afgesloten — 'gesloten', met een sluitingsrapport in PDF en CSV."""
+    from archive import afdelingen as lifecycle
+    from zaaktypen.afdelingen import start_closing
+    from zaaktypen.services import get_afdeling
+
+    with transaction(ctx.sessions) as session:
+        target = get_afdeling(session, code)
+        if target.status == "actief":
+            start_closing(session, None, target)
+            click.echo(f"Afdeling {target.naam} is nu 'sluitend': er komen geen nieuwe zaken bij.")
+    with transaction(ctx.sessions) as session:
+        target = get_afdeling(session, code)
+        rows = lifecycle.close(session, None, target)
+        folder = Path(rapport_dir or ".")
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = folder / f"sluitingsrapport-{target.code.lower()}"
+        pdf_path, csv_path = stem.with_suffix(".pdf"), stem.with_suffix(".csv")
+        pdf_path.write_bytes(lifecycle.report_pdf(target, rows))
+        csv_path.write_text(lifecycle.report_csv(rows), encoding="utf-8")
+    click.echo(f"Afdeling {target.naam} is gesloten ({len(rows)} zaken).")
+    click.echo(f"  rapport: {pdf_path} en {csv_path}")

@@ -6,6 +6,7 @@ CLI commands open their own connections and commit, so these tests cannot use th
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from collections.abc import Iterator
@@ -350,4 +351,76 @@ def test_audit_verify_passes_then_detects_tampering(cli, dossier):
     result = cli("audit", "verify")
     assert result.exit_code == 1
     assert "is gewijzigd na het vastleggen" in result.output
+    _no_traceback(result)
+
+
+def test_catalogus_export_import_round_trip(cli, dossier, tmp_path):
+    out = tmp_path / "catalogus.json"
+    result = cli("catalogus", "export", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    doc = json.loads(out.read_text())
+    assert doc["formaat"] == "dossierhuis-catalogus" and doc["zaaktypen"]
+    # importing the same catalogue again clashes with every object, and says where
+    again = cli("catalogus", "import", str(out))
+    assert again.exit_code == 1
+    assert "zaaktypen[0]" in again.output
+    _no_traceback(again)
+    broken = tmp_path / "kapot.json"
+    broken.write_text('{"formaat": "dossierhuis-catalogus", "versie": 1, "zaaktypen": [{}]}')
+    result = cli("catalogus", "import", "--controleer", str(broken))
+    assert result.exit_code == 1 and "zaaktypen[0]" in result.output
+    garbage = tmp_path / "geen.json"
+    garbage.write_text("dit is geen json")
+    result = cli("catalogus", "import", str(garbage))
+    assert result.exit_code == 1
+    _no_traceback(result)
+
+
+def test_afdeling_create_from_template_list_and_close(cli, dossier, tmp_path):
+    result = cli("afdeling", "templates")
+    assert "vluchtelingenopvang" in result.output
+    result = cli(
+        "afdeling",
+        "create",
+        "--template",
+        "vluchtelingenopvang",
+        "--code",
+        "VLOP26",
+        "--naam",
+        "Vluchtelingenopvang 2026",
+        "--einde",
+        "2027-06-30",
+        "--besluit",
+        "B&W 2026/123",
+        "--lid",
+        f"{dossier.username}:regie:geheim",
+    )
+    assert result.exit_code == 0, result.output
+    assert "VLOP26-" in result.output
+    listing = cli("afdeling", "list")
+    assert "VLOP26" in listing.output and "actief" in listing.output
+    result = cli("afdeling", "close", "VLOP26", "--rapport", str(tmp_path / "rapport"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "rapport" / "sluitingsrapport-vlop26.pdf").read_bytes()[:4] == b"%PDF"
+    assert "identificatie" in (tmp_path / "rapport" / "sluitingsrapport-vlop26.csv").read_text()
+    assert "gesloten" in cli("afdeling", "list").output
+
+
+def test_afdeling_close_refused_while_zaken_are_open(cli, dossier):
+    with cli.session() as s:
+        code = s.scalar(select(Zaak).where(Zaak.identificatie == dossier.zaak)).afdeling.code
+    result = cli("afdeling", "close", code)
+    assert result.exit_code == 1
+    assert "open zaak" in result.output
+    _no_traceback(result)
+
+
+def test_afdeling_create_refusals(cli, dossier):
+    result = cli("afdeling", "create", "--code", "X", "--naam", "X", "--virtueel")
+    assert result.exit_code == 1  # a virtual department needs a planned end
+    assert "geplande_einddatum" in result.output
+    result = cli("afdeling", "create", "--code", "Y", "--naam", "Y", "--einde", "31-12-2026")
+    assert result.exit_code == 2 and "JJJJ-MM-DD" in result.output
+    result = cli("afdeling", "create", "--code", "Z", "--naam", "Z", "--template", "bestaatniet")
+    assert result.exit_code == 1
     _no_traceback(result)
