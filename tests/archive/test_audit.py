@@ -63,8 +63,12 @@ def test_edited_payload_is_detected(db, world):
     _events(db, world)
     target = db.query(AuditEvent).filter(AuditEvent.na.is_not(None)).first()
     cast = "CAST(:na AS JSON)" if backend() == "postgresql" else ":na"
-    _tamper(db, f"UPDATE audit_event SET na = {cast} WHERE id = :id", id=target.id,
-            na='{"rol": "verzonnen"}')
+    _tamper(
+        db,
+        f"UPDATE audit_event SET na = {cast} WHERE id = :id",
+        id=target.id,
+        na='{"rol": "verzonnen"}',
+    )
     assert not verify_chain(db).ok
 
 

@@ -1,7 +1,8 @@
 /* Progressive enhancement only: every page works without this file.
    - upload forms ([data-upload]) show a <progress> bar while sending (XMLHttpRequest upload
      events); if anything goes wrong the form falls back to a normal submit.
-   - the betrokkene form shows only the fieldsets that fit the chosen type. */
+   - the betrokkene form shows only the fieldsets that fit the chosen type.
+   - selectielijst matches can fill the selectielijstklasse field. */
 (function () {
   "use strict";
 
@@ -66,6 +67,21 @@
     update();
   }
 
+  // The selectielijst matches on a zaaktype page get a "Kies" button that fills the
+  // selectielijstklasse field of the resultaattype form (without JS: type the number).
+  function enhanceSelectielijst() {
+    var field = document.getElementById("resultaattype-selectielijstklasse");
+    if (!field) { return; }
+    var buttons = document.querySelectorAll("button[data-kies-klasse]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].hidden = false;
+      buttons[i].addEventListener("click", function (event) {
+        field.value = event.currentTarget.getAttribute("data-kies-klasse");
+        field.focus();
+      });
+    }
+  }
+
   function focusErrors() {
     var summary = document.getElementById("foutoverzicht");
     if (summary) { summary.focus(); }
@@ -76,6 +92,7 @@
     for (var i = 0; i < forms.length; i++) { enhanceUpload(forms[i]); }
     var b = document.querySelector("form[data-betrokkene-form]");
     if (b) { enhanceBetrokkene(b); }
+    enhanceSelectielijst();
     focusErrors();
   });
 })();

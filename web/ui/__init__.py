@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("ui", __name__)
 
-from web.ui import views  # noqa: E402,F401  (registers the routes)
+# registers the routes: the zaak pages, and the beheer pages for DIV
+from web.ui import beheer, views  # noqa: E402,F401

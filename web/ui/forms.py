@@ -6,6 +6,9 @@ allowed is decided by the services, whose field errors are put back on these fie
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
@@ -58,14 +61,18 @@ def _level_choices(default_label) -> list[tuple[str, str]]:
 
 
 class ZaakVelden(FlaskForm):
+    # validate_choice=False: which zaaktype fits which afdeling is the service's rule, and
+    # its refusal says why (another department's zaaktype, a closing department).
     zaaktype = SelectField(
         _l("Zaaktype"),
         coerce=_int_or_none,
+        validate_choice=False,
         validators=[InputRequired(_l("Kies een zaaktype."))],
     )
     afdeling = SelectField(
         _l("Afdeling"),
         coerce=_int_or_none,
+        validate_choice=False,
         validators=[InputRequired(_l("Kies een afdeling."))],
     )
     omschrijving = StringField(
@@ -87,11 +94,22 @@ class ZaakVelden(FlaskForm):
     )
 
     def fill(self, zaaktypen, afdelingen) -> None:
-        """Options from the catalogue; the zaaktype shows its default confidentiality."""
-        self.zaaktype.choices = [(None, _l("— Kies een zaaktype —"))] + [
-            (zt.id, f"{zt.omschrijving} ({_standaard(zt.vertrouwelijkheidaanduiding)})")
-            for zt in zaaktypen
-        ]
+        """Options from the catalogue; the zaaktype shows its default confidentiality.
+
+        ``zaaktypen`` is a list, or a dict of groups ({group label: [zaaktype, ...]}) shown
+        as optgroups when no afdeling has been chosen yet.
+        """
+        placeholder = (None, _l("— Kies een zaaktype —"))
+
+        def option(zt):
+            return (zt.id, f"{zt.omschrijving} ({_standaard(zt.vertrouwelijkheidaanduiding)})")
+
+        if isinstance(zaaktypen, dict):
+            self.zaaktype.choices = {None: [placeholder]} | {
+                str(group): [option(zt) for zt in items] for group, items in zaaktypen.items()
+            }
+        else:
+            self.zaaktype.choices = [placeholder] + [option(zt) for zt in zaaktypen]
         self.afdeling.choices = [(None, _l("— Kies een afdeling —"))] + [
             (a.id, a.naam) for a in afdelingen
         ]
@@ -289,14 +307,24 @@ class BetrokkeneForm(FlaskForm):
         self.rol.choices = labels.choices(labels.ROL)
 
 
-def apply_errors(form: FlaskForm, exc: DomainError, *, fields: dict | None = None) -> None:
+def apply_errors(
+    form: FlaskForm,
+    exc: DomainError,
+    *,
+    fields: dict | None = None,
+    eigenschappen: dict | None = None,
+) -> None:
     """Put a service's refusal on the form: field errors on their fields, the rest on top.
 
-    ``fields`` maps a service field name to a form field where the names differ (rows).
+    ``fields`` maps a service field name to a form field where the names differ (rows);
+    errors on ``eigenschappen.<naam>`` go into ``eigenschappen`` when given.
     """
     fields = fields or {}
     errors = exc.field_errors()
     for name, messages in errors.items():
+        if eigenschappen is not None and name.startswith("eigenschappen."):
+            eigenschappen.setdefault(name.partition(".")[2], []).extend(messages)
+            continue
         field = fields.get(name) or form._fields.get(name)
         if field is None:
             form.form_errors.extend(messages)
@@ -329,3 +357,65 @@ def error_list(form) -> list[tuple[str, str, str]]:
 
     walk([f for f in form if f.type not in ("CSRFTokenField",)])
     return found
+
+
+# -- eigenschappen of a zaak -----------------------------------------------------------------
+
+INPUT_TYPES = {
+    "tekst": "text",
+    "getal": "number",
+    "datum": "date",
+    "datum_tijd": "datetime-local",
+    "keuze": "select",
+}
+
+
+@dataclass
+class EigenschapVeld:
+    """One input for an eigenschap of the zaaktype; its rules are checked by the service."""
+
+    eigenschap: object
+    waarde: str = ""
+    fouten: list[str] = dc_field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"eigenschap-{self.eigenschap.id}"
+
+    @property
+    def label(self) -> str:
+        return self.eigenschap.naam
+
+    @property
+    def soort(self) -> str:
+        return INPUT_TYPES.get(self.eigenschap.formaat, "text")
+
+
+def eigenschap_velden(zaaktype, values=None, fouten=None, *, posted=None) -> list[EigenschapVeld]:
+    """Inputs for the eigenschappen of ``zaaktype``: from the posted form, else ``values``."""
+    values = values or {}
+    fouten = fouten or {}
+    velden = []
+    for eigenschap in zaaktype.eigenschappen if zaaktype is not None else []:
+        veld = EigenschapVeld(eigenschap, fouten=list(fouten.get(eigenschap.naam, [])))
+        if posted is not None:
+            veld.waarde = posted.get(veld.id, "")
+        else:
+            veld.waarde = values.get(eigenschap.naam, "")
+        if eigenschap.formaat == "datum_tijd" and len(veld.waarde) > 16:
+            veld.waarde = veld.waarde[:16]  # datetime-local shows minutes
+        velden.append(veld)
+    return velden
+
+
+def eigenschap_waarden(velden: list[EigenschapVeld]) -> dict[str, str]:
+    return {v.eigenschap.naam: v.waarde for v in velden}
+
+
+def eigenschap_fouten(velden: list[EigenschapVeld]) -> list[tuple[str, str, str]]:
+    """(field id, label, message) for the error summary."""
+    return [(v.id, v.label, m) for v in velden for m in v.fouten]
+
+
+class EigenschappenForm(FlaskForm):
+    """Only the token: the eigenschap inputs follow the zaaktype (see EigenschapVeld)."""

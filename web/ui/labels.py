@@ -68,6 +68,54 @@ AUDIT_ACTIE = {
     "document.gedownload": _l("Document gedownload"),
     "document.ingezien": _l("Document ingezien"),
     "zaak.ingezien": _l("Zaak ingezien"),
+    "zaak.eigenschappen_gezet": _l("Eigenschappen gewijzigd"),
+}
+
+AFDELING_STATUS = {
+    "actief": _l("Actief"),
+    "sluitend": _l("Sluitend"),
+    "gesloten": _l("Gesloten"),
+}
+
+# The role of a member in a department (zaaktypen.afdelingen.LIDROLLEN).
+LIDROL = {
+    "lezen": _l("Lezen"),
+    "behandelen": _l("Behandelen"),
+    "regie": _l("Regie"),
+}
+
+EIGENSCHAP_FORMAAT = {
+    "tekst": _l("Tekst"),
+    "getal": _l("Getal"),
+    "datum": _l("Datum"),
+    "datum_tijd": _l("Datum en tijd"),
+    "keuze": _l("Keuze uit een lijst"),
+}
+
+# Brondatum-afleidingswijze of a resultaattype (ZGW).
+AFLEIDINGSWIJZE = {
+    "afgehandeld": _l("Afgehandeld (einddatum van de zaak)"),
+    "termijn": _l("Termijn (einddatum plus procestermijn)"),
+    "eigenschap": _l("Eigenschap (een datum-eigenschap van de zaak)"),
+    "hoofdzaak": _l("Hoofdzaak"),
+    "ander_datumkenmerk": _l("Ander datumkenmerk"),
+    "ingangsdatum_besluit": _l("Ingangsdatum besluit"),
+    "vervaldatum_besluit": _l("Vervaldatum besluit"),
+}
+
+WEEKDAG = {
+    "0": _l("maandag"),
+    "1": _l("dinsdag"),
+    "2": _l("woensdag"),
+    "3": _l("donderdag"),
+    "4": _l("vrijdag"),
+    "5": _l("zaterdag"),
+    "6": _l("zondag"),
+}
+
+RETENTIEBELEID = {
+    "": _l("Geen uitzondering (de selectielijst geldt)"),
+    "blijvend_bewaren": _l("Blijvend bewaren (hotspot)"),
 }
 
 # Risk codes written by the ingest pipeline on a version (DocumentVersie.risico).

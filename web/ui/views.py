@@ -11,7 +11,7 @@ import tempfile
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,10 +24,11 @@ from archive import access
 from archive import documents as document_service
 from archive import zaken as zaken_service
 from archive.documents import DocumentGegevens, Upload
-from archive.errors import DomainError, Forbidden, IngestRefused, NotFound
+from archive.errors import DomainError, Forbidden, IngestRefused, NotFound, ValidationFailed
 from archive.models import User
 from web.app import LANGUAGES, blob_store, db_session, settings
 from web.ui import bp, forms, labels
+from zaaktypen import afdelingen as afdeling_service
 from zaaktypen import services as catalogus
 
 PER_PAGE = 25
@@ -74,10 +75,19 @@ def layout_context() -> dict:
     return {
         "get_locale": get_locale,
         "mag_zaak_maken": bool(user) and access.can_create_zaak(_user()),
+        "is_beheerder": bool(user) and _is_beheerder(_user()),
         "huidige_pad": request.full_path.rstrip("?") if request else "/",
         "form_error_list": forms.error_list,
         "labels": labels,
     }
+
+
+def _is_beheerder(user: User) -> bool:
+    try:
+        catalogus.require_beheerder(user)
+    except Forbidden:
+        return False
+    return True
 
 
 @bp.app_template_filter("label")
@@ -107,6 +117,15 @@ def datum_filter(value) -> str:
     return format_date(value, "medium") if value else ""
 
 
+@bp.app_template_filter("eigenschapdatum")
+def eigenschapdatum_filter(value: str) -> str:
+    """A stored ISO date of an eigenschap, shown like other dates (as stored if odd)."""
+    try:
+        return datum_filter(date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return value or ""
+
+
 @bp.app_template_filter("tijdstip")
 def tijdstip_filter(value) -> str:
     from flask_babel import format_datetime
@@ -120,6 +139,9 @@ def tijdstip_filter(value) -> str:
 @bp.route("/")
 @login_required
 def index():
+    """Beheerders land on their dashboard (departments near their end); others on zaken."""
+    if _is_beheerder(_user()):
+        return redirect(url_for("ui.beheer"))
     return redirect(url_for("ui.zaken"))
 
 
@@ -178,24 +200,74 @@ def zaken():
     )
 
 
-def _zaak_form(form_class):
+def _geldig_vandaag(zaaktypen) -> list:
+    today = date.today()
+    return [
+        zt
+        for zt in zaaktypen
+        if not zt.concept
+        and zt.datum_begin_geldigheid <= today
+        and (zt.datum_einde_geldigheid is None or zt.datum_einde_geldigheid >= today)
+    ]
+
+
+def _gegroepeerde_zaaktypen(session) -> dict[str, list]:
+    """Published zaaktypen valid today: the generic ones, then each department's own."""
+    groepen: dict[str, list] = {str(_("Generieke zaaktypen")): []}
+    for zt in _geldig_vandaag(catalogus.list_zaaktypen(session, include_concepts=False)):
+        if zt.afdeling is None:
+            groepen[str(_("Generieke zaaktypen"))].append(zt)
+        else:
+            groepen.setdefault(str(_("Alleen voor %(afdeling)s", afdeling=zt.afdeling.naam)), [])
+            groepen[str(_("Alleen voor %(afdeling)s", afdeling=zt.afdeling.naam))].append(zt)
+    return {k: v for k, v in groepen.items() if v}
+
+
+def _gekozen(session, value, lookup):
+    """The object behind a posted or linked id, or None (the form reports what is missing)."""
+    raw = str(value or "")
+    if not raw.isdigit():
+        return None
+    try:
+        return lookup(session, int(raw))
+    except NotFound:
+        return None
+
+
+def _zaak_form(form_class, afdeling=None):
+    """The zaak fields; once an afdeling is chosen, only the zaaktypen usable there."""
     session = db_session()
     form = form_class()
-    form.fill(catalogus.list_zaaktypen(session), catalogus.list_afdelingen(session))
+    actief = [a for a in catalogus.list_afdelingen(session) if a.status == "actief"]
+    if afdeling is not None and afdeling.status == "actief":
+        zaaktypen = afdeling_service.zaaktypen_for(session, afdeling)
+    else:
+        zaaktypen = _gegroepeerde_zaaktypen(session)
+    if afdeling is not None and afdeling not in actief:
+        actief.append(afdeling)  # keep the posted one selectable, so its refusal shows
+    form.fill(zaaktypen, actief)
+    if afdeling is not None and not form.is_submitted():
+        form.afdeling.data = afdeling.id  # a link such as /zaken/nieuw?afdeling=3
     return form
 
 
-def _open_zaak(form) -> object:
+def _open_zaak(form, eigenschappen: dict | None = None) -> object:
     session = db_session()
+    try:
+        zaaktype = catalogus.get_zaaktype(session, form.zaaktype.data)
+        afdeling = catalogus.get_afdeling(session, form.afdeling.data)
+    except NotFound as exc:
+        raise ValidationFailed(exc.field_errors() or {"zaaktype": [exc.message]}) from exc
     return zaken_service.open_zaak(
         session,
         _user(),
-        zaaktype=catalogus.get_zaaktype(session, form.zaaktype.data),
-        afdeling=catalogus.get_afdeling(session, form.afdeling.data),
+        zaaktype=zaaktype,
+        afdeling=afdeling,
         omschrijving=form.omschrijving.data or "",
         toelichting=form.toelichting.data or "",
         startdatum=form.startdatum.data,
         vertrouwelijkheidaanduiding=form.vertrouwelijkheidaanduiding.data or None,
+        eigenschappen=eigenschappen,
     )
 
 
@@ -207,17 +279,51 @@ def _require_create() -> None:
 @bp.route("/zaken/nieuw", methods=["GET", "POST"])
 @login_required
 def zaak_nieuw():
+    """A new zaak. Without JavaScript in steps: choosing an afdeling and pressing
+    "Bijwerken" narrows the zaaktypen to those usable there; a zaaktype with eigenschappen
+    shows their inputs before the zaak is created."""
     _require_create()
-    form = _zaak_form(forms.ZaakForm)
+    session = db_session()
+    afdeling = _gekozen(session, request.values.get("afdeling"), catalogus.get_afdeling)
+    zaaktype = _gekozen(session, request.values.get("zaaktype"), catalogus.get_zaaktype)
+    form = _zaak_form(forms.ZaakForm, afdeling)
+    posted = request.form if form.is_submitted() else None
+    velden = forms.eigenschap_velden(zaaktype, posted=posted)
     template = "zaken/nieuw.html"
+
+    def page(status: int, melding: str = ""):
+        return _render_form(
+            template,
+            form,
+            status,
+            velden=velden,
+            eigen_fouten=forms.eigenschap_fouten(velden),
+            eigenschappen_van=zaaktype.id if zaaktype is not None and velden else "",
+            melding=melding,
+        )
+
+    if form.is_submitted() and request.form.get("actie") == "bijwerken":
+        return page(200)
     if not form.validate_on_submit():
-        return _render_form(template, form, 422 if form.is_submitted() else 200)
+        return page(422 if form.is_submitted() else 200)
+    if velden and request.form.get("eigenschappen_van") != str(zaaktype.id):
+        melding = _("Dit zaaktype heeft eigenschappen. Vul ze in en kies opnieuw Zaak aanmaken.")
+        return page(200, melding)
+    fouten: dict[str, list[str]] = {}
     try:
-        zaak = _open_zaak(form)
+        zaak = _open_zaak(form, forms.eigenschap_waarden(velden))
     except DomainError as exc:
-        return _refused(template, form, exc)
+        if isinstance(exc, NotFound | Forbidden):
+            raise
+        forms.apply_errors(form, exc, eigenschappen=fouten)
+        velden = forms.eigenschap_velden(zaaktype, fouten=fouten, posted=request.form)
+        return page(_status_of(exc))
     flash(_("Zaak %(id)s is aangemaakt.", id=zaak.identificatie), "succes")
     return redirect(url_for("ui.zaak", identificatie=zaak.identificatie))
+
+
+def _status_of(exc: DomainError) -> int:
+    return exc.status if exc.status >= 400 else 422
 
 
 @bp.route("/zaken/<identificatie>")
@@ -235,9 +341,11 @@ def zaak(identificatie: str):
             bijlagen[doc.bijlage_van_id].append(doc)
         else:
             hoofd.append(doc)
+    waarden = {e.eigenschap.naam: e.waarde for e in found.eigenschappen}
     return render_template(
         "zaken/detail.html",
         zaak=found,
+        eigenschappen=[(e, waarden.get(e.naam, "")) for e in found.zaaktype.eigenschappen],
         documenten=hoofd,
         bijlagen=bijlagen,
         audit=zaken_service.audit_trail(session, user, found),
@@ -247,6 +355,40 @@ def zaak(identificatie: str):
 
 def _zaak_for_change(identificatie: str):
     return zaken_service.get_zaak_for_change(db_session(), _user(), identificatie)
+
+
+@bp.route("/zaken/<identificatie>/eigenschappen", methods=["GET", "POST"])
+@login_required
+def zaak_eigenschappen(identificatie: str):
+    found = _zaak_for_change(identificatie)
+    form = forms.EigenschappenForm()
+    huidige = {e.eigenschap.naam: e.waarde for e in found.eigenschappen}
+    posted = request.form if form.is_submitted() else None
+    velden = forms.eigenschap_velden(found.zaaktype, huidige, posted=posted)
+    template = "zaken/eigenschappen.html"
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return _render_form(template, form, status, zaak=found, velden=velden, eigen_fouten=[])
+    fouten: dict[str, list[str]] = {}
+    try:
+        zaken_service.set_eigenschappen(
+            db_session(), _user(), found, forms.eigenschap_waarden(velden)
+        )
+    except DomainError as exc:
+        if isinstance(exc, NotFound | Forbidden):
+            raise
+        forms.apply_errors(form, exc, eigenschappen=fouten)
+        velden = forms.eigenschap_velden(found.zaaktype, fouten=fouten, posted=request.form)
+        return _render_form(
+            template,
+            form,
+            _status_of(exc),
+            zaak=found,
+            velden=velden,
+            eigen_fouten=forms.eigenschap_fouten(velden),
+        )
+    flash(_("De eigenschappen zijn opgeslagen."), "succes")
+    return redirect(url_for("ui.zaak", identificatie=found.identificatie) + "#eigenschappen")
 
 
 @bp.route("/zaken/<identificatie>/status", methods=["GET", "POST"])
@@ -479,7 +621,7 @@ def documenten_nieuw(identificatie: str):
 @login_required
 def snelle_registratie():
     _require_create()
-    form = _zaak_form(forms.SnelleRegistratieForm)
+    form = _zaak_form(forms.SnelleRegistratieForm)  # grouped: the service checks the pair
     form.fill_documenten(catalogus.list_informatieobjecttypen(db_session()))
     template = "snelle_registratie.html"
     context = {"max_mb": settings().max_upload_mb}
@@ -492,10 +634,28 @@ def snelle_registratie():
         _show_refusal(form, refusal)
         return _render_form(template, form, max(refusal.error.status, 400), **context)
     except DomainError as exc:
-        return _refused(template, form, exc, **context)
+        return _refused(template, form, _verplichte_eigenschappen(exc), **context)
     flash(_("Zaak %(id)s is aangemaakt.", id=nieuwe_zaak.identificatie), "succes")
     _flash_filed(filed)
     return redirect(url_for("ui.zaak", identificatie=nieuwe_zaak.identificatie))
+
+
+def _verplichte_eigenschappen(exc: DomainError) -> DomainError:
+    """Snelle registratie has no eigenschap inputs: required ones send the user to the
+    full form, said on the zaaktype field."""
+    errors = exc.field_errors()
+    namen = [k.partition(".")[2] for k in errors if k.startswith("eigenschappen.")]
+    if not namen:
+        return exc
+    rest = {k: v for k, v in errors.items() if not k.startswith("eigenschappen.")}
+    rest.setdefault("zaaktype", []).append(
+        _(
+            "Dit zaaktype vraagt eigenschappen (%(namen)s). Registreer de zaak via "
+            "Nieuwe zaak en voeg de documenten daarna toe.",
+            namen=", ".join(namen),
+        )
+    )
+    return ValidationFailed(rest)
 
 
 def _namen(user_ids) -> dict[int, str]:
