@@ -162,7 +162,12 @@ def report_pdf(afdeling: Afdeling, rows: list[RapportRegel]) -> bytes:
         Paragraph(f"Sluitingsrapport afdeling {afdeling.naam} ({afdeling.code})", styles["Title"]),
         Paragraph(
             f"Periode: {afdeling.startdatum or '—'} tot {afdeling.geplande_einddatum or '—'}; "
-            f"gesloten op {afdeling.gesloten_op:%Y-%m-%d}. Zaken: {len(rows)}; documenten: "
+            + (
+                f"gesloten op {afdeling.gesloten_op:%Y-%m-%d}. "
+                if afdeling.gesloten_op
+                else f"nog niet gesloten (voorlopige versie, status {afdeling.status}). "
+            )
+            + f"Zaken: {len(rows)}; documenten: "
             f"{sum(r.documenten for r in rows)}. Retentiebeleid: "
             f"{afdeling.retentiebeleid or 'geen uitzondering'}"
             + (f" ({afdeling.retentie_besluit})" if afdeling.retentie_besluit else "")

@@ -97,6 +97,7 @@ def create_department(session: Session, actor, gegevens: AfdelingGegevens) -> Af
 
 @beheerder_only
 def choose_generic_zaaktype(session: Session, actor, afdeling: Afdeling, identificatie: str):
+    _require_not_closed(afdeling)
     versions = list(
         session.scalars(select(ZaakType).where(ZaakType.identificatie == identificatie))
     )
@@ -255,3 +256,73 @@ def departments_near_end(session: Session, today: date | None = None, *, days: i
         for a in afdelingen
         if (a.geplande_einddatum - today).days <= days
     ]
+
+
+@beheerder_only
+def update_department(session: Session, actor, afdeling: Afdeling, gegevens: AfdelingGegevens):
+    """Change name, purpose, dates, default confidentiality or retention policy (the code
+    stays: zaken and exports refer to it). Moving the planned end is the usual reason."""
+    _require_not_closed(afdeling)
+    gegevens.code = afdeling.code
+    gegevens.virtueel = afdeling.virtueel
+    validate_afdeling(gegevens)
+    fields = (
+        "naam",
+        "doel",
+        "startdatum",
+        "geplande_einddatum",
+        "vertrouwelijkheidaanduiding",
+        "retentiebeleid",
+        "retentie_reden",
+        "retentie_besluit",
+    )
+
+    def snapshot() -> dict:
+        return {
+            f: (v.isoformat() if isinstance(v, date) else v)
+            for f in fields
+            for v in [getattr(afdeling, f)]
+        }
+
+    voor = snapshot()
+    afdeling.naam = gegevens.naam.strip() or afdeling.naam
+    afdeling.doel = gegevens.doel
+    afdeling.startdatum = gegevens.startdatum
+    afdeling.geplande_einddatum = gegevens.geplande_einddatum
+    afdeling.vertrouwelijkheidaanduiding = gegevens.vertrouwelijkheidaanduiding or None
+    afdeling.retentiebeleid = gegevens.retentiebeleid or None
+    afdeling.retentie_reden = gegevens.retentie_reden
+    afdeling.retentie_besluit = gegevens.retentie_besluit
+    session.flush()
+    na = snapshot()
+    audit.record(
+        session,
+        actor,
+        "afdeling.gewijzigd",
+        "afdeling",
+        afdeling.code,
+        voor={k: v for k, v in voor.items() if na[k] != v},
+        na={k: v for k, v in na.items() if voor[k] != v},
+    )
+    return afdeling
+
+
+@beheerder_only
+def unchoose_generic_zaaktype(session: Session, actor, afdeling: Afdeling, identificatie: str):
+    """New zaken can no longer use it here; existing zaken keep their zaaktype."""
+    _require_not_closed(afdeling)
+    keuze = next(
+        (k for k in afdeling.generieke_zaaktypen if k.zaaktype_identificatie == identificatie), None
+    )
+    if keuze is None:
+        raise NotFound(f"Zaaktype '{identificatie}' is niet gekozen voor deze afdeling.")
+    afdeling.generieke_zaaktypen.remove(keuze)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "afdeling.zaaktype_verwijderd",
+        "afdeling",
+        afdeling.code,
+        voor={"zaaktype": identificatie},
+    )

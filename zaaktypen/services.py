@@ -8,6 +8,7 @@ uses the published version valid on its startdatum.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -40,6 +41,7 @@ AFLEIDINGSWIJZEN = (
     "vervaldatum_besluit",
 )
 EIGENSCHAP_FORMATEN = ("tekst", "getal", "datum", "datum_tijd", "keuze")
+IDENTIFICATIE = re.compile(r"[A-Za-z0-9._-]+")
 
 
 def _errors() -> dict[str, list[str]]:
@@ -159,8 +161,11 @@ class ZaakTypeGegevens:
 def validate_zaaktype_fields(g: ZaakTypeGegevens) -> None:
     errors = _errors()
     ident = (g.identificatie or "").strip()
-    if not ident or len(ident) > 80 or any(c.isspace() for c in ident):
-        errors["identificatie"] = ["Geef een identificatie zonder spaties (maximaal 80 tekens)."]
+    if not ident or len(ident) > 80 or not IDENTIFICATIE.fullmatch(ident):
+        errors["identificatie"] = [
+            "Gebruik letters, cijfers, punt, - of _ (maximaal 80 tekens); "
+            "de identificatie staat in adressen."
+        ]
     if not (g.omschrijving or "").strip():
         errors["omschrijving"] = ["Geef een omschrijving."]
     _check_level(g.vertrouwelijkheidaanduiding, "vertrouwelijkheidaanduiding", errors)
@@ -189,6 +194,8 @@ def create_concept(
 ) -> ZaakType:
     """A new zaaktype (first version, concept)."""
     validate_zaaktype_fields(gegevens)
+    if afdeling is not None and afdeling.status == "gesloten":
+        raise Conflict(f"Afdeling {afdeling.naam} is gesloten; er komen geen zaaktypen bij.")
     ident = gegevens.identificatie.strip()
     if session.scalar(select(ZaakType.id).where(ZaakType.identificatie == ident)) is not None:
         raise Conflict(
@@ -885,8 +892,9 @@ def get_zaaktype(session: Session, ref: int | str) -> ZaakType:
 
 
 def get_afdeling(session: Session, ref: int | str) -> Afdeling:
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        found = session.get(Afdeling, int(ref))
+    """An int is an id (forms); a string is always a code (URLs, API, CLI), even "123"."""
+    if isinstance(ref, int):
+        found = session.get(Afdeling, ref)
     else:
         found = session.scalar(select(Afdeling).where(Afdeling.code == ref.strip().upper()))
     if found is None:

@@ -130,6 +130,7 @@ def test_publishing_incomplete_lists_every_problem(db, world):
         ({"vertrouwelijkheidaanduiding": "topgeheim"}, "vertrouwelijkheidaanduiding"),
         ({"selectielijst_procestype": 99}, "selectielijst_procestype"),
         ({"identificatie": "met spatie"}, "identificatie"),
+        ({"identificatie": "A/B"}, "identificatie"),
     ],
 )
 def test_invalid_zaaktype_fields(db, world, kwargs, field):

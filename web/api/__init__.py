@@ -9,15 +9,18 @@ from web.api.auth import SECURITY_SCHEME
 
 def register_api(app: Flask) -> None:
     """Create the smorest Api for ``app`` and attach the API blueprints (CSRF-exempt)."""
+    from web.api.afdelingen import afdelingen_blp
+    from web.api.catalogus import catalogus_blp
     from web.api.core import Api
-    from web.api.resources import BLUEPRINTS
+    from web.api.resources import documenten_blp, zaken_blp
     from web.app import csrf
 
     app.config.setdefault(
         "API_SPEC_OPTIONS",
         {
             "info": {
-                "description": "Zaakgericht archief: zaken, betrokkenen en documenten. "
+                "description": "Zaakgericht archief: zaken, betrokkenen en documenten; de "
+                "catalogus (zaaktypen, documenttypen, selectielijst) en afdelingen. "
                 "Authenticatie met 'Authorization: Bearer <token>'; fouten als RFC 9457 "
                 "problem details (application/problem+json) met meldingen per veld."
             },
@@ -33,7 +36,7 @@ def register_api(app: Flask) -> None:
             "description": "Een API-token (dossierhuis token create).",
         },
     )
-    for blueprint in BLUEPRINTS:
+    for blueprint in (zaken_blp, documenten_blp, catalogus_blp, afdelingen_blp):
         # Bearer tokens only, no cookies: CSRF does not apply (and the session cookie is
         # never accepted as authentication, see web.api.auth).
         csrf.exempt(blueprint)

@@ -23,15 +23,15 @@ from archive.errors import NotFound, ValidationFailed
 from archive.models import Document, Zaak
 from web.api import schemas as s
 from web.api.auth import api_user, authenticate_request
+from web.api.common import MAX_ID
+from web.api.common import problems as _problems
 from web.api.core import Blueprint
 from web.app import blob_store, db_session, settings
-from zaaktypen import services as catalogus
 from zaaktypen.models import Afdeling, InformatieObjectType, ZaakType
 
 log = logging.getLogger(__name__)
 
 IDENTIFICATIE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
-MAX_ID = 2**31 - 1
 
 zaken_blp = Blueprint(
     "zaken", __name__, url_prefix="/api/v1/zaken", description="Zaken, hun statussen en dossier."
@@ -39,26 +39,8 @@ zaken_blp = Blueprint(
 documenten_blp = Blueprint(
     "documenten", __name__, url_prefix="/api/v1/documenten", description="Documenten en inhoud."
 )
-catalogus_blp = Blueprint(
-    "catalogus", __name__, url_prefix="/api/v1", description="Zaaktypen, documenttypen, afdelingen."
-)
-BLUEPRINTS = (zaken_blp, documenten_blp, catalogus_blp)
-
-for _blp in BLUEPRINTS:
+for _blp in (zaken_blp, documenten_blp):
     _blp.before_request(authenticate_request)
-
-
-def _problems(blp: Blueprint, *codes: int):
-    """Document the problem responses an operation can give (besides 422 for its input)."""
-    names = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT"}
-    names |= {413: "REQUEST_ENTITY_TOO_LARGE"}
-
-    def decorator(func):
-        for code in (401, *codes):
-            func = blp.alt_response(code, response=names[code])(func)
-        return func
-
-    return decorator
 
 
 # --- lookups ------------------------------------------------------------------------------
@@ -203,6 +185,7 @@ class ZaakCollection(MethodView):
             toelichting=data.get("toelichting") or "",
             startdatum=data.get("startdatum"),
             vertrouwelijkheidaanduiding=data.get("vertrouwelijkheidaanduiding"),
+            eigenschappen=data.get("eigenschappen") or {},
         )
         location = url_for("zaken.ZaakDetail", identificatie=zaak.identificatie, _external=True)
         return zaak, 201, {"Location": location}
@@ -213,8 +196,22 @@ class ZaakDetail(MethodView):
     @zaken_blp.response(200, s.ZaakDetailSchema)
     @_problems(zaken_blp, 404)
     def get(self, identificatie: str):
-        """Eén zaak met statusverloop en resultaat."""
+        """Eén zaak met statusverloop, resultaat en eigenschappen."""
         return _zaak(identificatie)
+
+
+@zaken_blp.route("/<identificatie>/eigenschappen")
+class ZaakEigenschappen(MethodView):
+    @zaken_blp.arguments(s.ZaakEigenschappenInvoerSchema)
+    @zaken_blp.response(200, s.ZaakDetailSchema)
+    @_problems(zaken_blp, 403, 404, 409)
+    def put(self, data: dict, identificatie: str):
+        """Vervang de eigenschappen van de zaak; elke waarde wordt gecontroleerd tegen het
+        zaaktype (een eigenschap die ontbreekt, wordt leeg)."""
+        zaak = _zaak_for_change(identificatie)
+        return zaken_service.set_eigenschappen(
+            db_session(), api_user(), zaak, data["eigenschappen"]
+        )
 
 
 @zaken_blp.route("/<identificatie>/status")
@@ -419,33 +416,3 @@ class DocumentInhoud(MethodView):
         response.headers["Cache-Control"] = "private, no-store"
         log.info("document content served: %s v%d", document.identificatie, versie.versie)
         return response
-
-
-# --- catalogus ------------------------------------------------------------------------
-
-
-@catalogus_blp.route("/zaaktypen")
-class ZaakTypen(MethodView):
-    @catalogus_blp.response(200, s.ZaakTypeSchema(many=True))
-    @_problems(catalogus_blp)
-    def get(self):
-        """Alle zaaktypen met hun statussen en resultaten."""
-        return catalogus.list_zaaktypen(db_session())
-
-
-@catalogus_blp.route("/informatieobjecttypen")
-class InformatieObjectTypen(MethodView):
-    @catalogus_blp.response(200, s.InformatieObjectTypeSchema(many=True))
-    @_problems(catalogus_blp)
-    def get(self):
-        """Alle documenttypen."""
-        return catalogus.list_informatieobjecttypen(db_session())
-
-
-@catalogus_blp.route("/afdelingen")
-class Afdelingen(MethodView):
-    @catalogus_blp.response(200, s.AfdelingSchema(many=True))
-    @_problems(catalogus_blp)
-    def get(self):
-        """Alle afdelingen, ook virtuele."""
-        return catalogus.list_afdelingen(db_session())

@@ -129,6 +129,82 @@ class Bestand(Upload):
         return value
 
 
+MAX_EIGENSCHAPPEN = 200
+MAX_EIGENSCHAP_TEKST = 10_000
+
+
+class EigenschapWaarden(fields.Field):
+    """``{naam: waarde}`` for a zaak's eigenschappen; each value is checked by the schema
+    (messages per eigenschap, as ``eigenschappen.<naam>``) and then by the catalogue."""
+
+    default_error_messages = {
+        "required": REQUIRED,
+        "null": NULL,
+        "invalid": "Geef een object met per eigenschap (naam) een waarde.",
+        "too_many": f"Maximaal {MAX_EIGENSCHAPPEN} eigenschappen.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"].setdefault("type", "object")
+        kwargs["metadata"].setdefault(
+            "additionalProperties",
+            {"oneOf": [{"type": "string"}, {"type": "number"}], "nullable": True},
+        )
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> dict:
+        if not isinstance(value, dict):
+            raise self.make_error("invalid")
+        if len(value) > MAX_EIGENSCHAPPEN:
+            raise self.make_error("too_many")
+        return dict(value)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+
+def _is_storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def eigenschap_errors(values: dict) -> dict[str, list[str]]:
+    """Form errors of eigenschap values: scalars only, text the database can store."""
+    errors: dict[str, list[str]] = {}
+    for naam, waarde in values.items():
+        if not naam or len(naam) > 80 or not _is_storable(naam):
+            errors.setdefault("eigenschappen", []).append(
+                "Een eigenschapnaam is 1 tot 80 tekens, zonder NUL-teken."
+            )
+            continue
+        key = f"eigenschappen.{naam}"
+        if isinstance(waarde, bool) or not isinstance(waarde, str | int | float | None):
+            errors[key] = ["Geef tekst, een getal of een datum (JJJJ-MM-DD)."]
+        elif isinstance(waarde, float) and waarde != waarde:  # NaN
+            errors[key] = ["Vul een getal in."]
+        elif isinstance(waarde, str) and not _is_storable(waarde):
+            errors[key] = ["De tekst bevat een ongeldig teken (NUL of een losse surrogaat)."]
+        elif isinstance(waarde, str) and len(waarde) > MAX_EIGENSCHAP_TEKST:
+            errors[key] = [f"Maximaal {MAX_EIGENSCHAP_TEKST} tekens."]
+    return errors
+
+
+class MetEigenschappen:
+    """Mixin for input schemas with an ``eigenschappen`` field."""
+
+    @ma.validates_schema(skip_on_field_errors=False)
+    def _check_eigenschappen(self, data, **kwargs):
+        errors = eigenschap_errors(data.get("eigenschappen") or {})
+        if errors:
+            raise ma.ValidationError(errors)
+
+
 class InvoerSchema(ma.Schema):
     """Base of input schemas: Dutch messages for unknown fields and non-object bodies."""
 
@@ -161,7 +237,7 @@ class ZaakFilterSchema(InvoerSchema):
     open = JaNee(metadata={"description": "true: alleen open zaken; false: alleen afgesloten."})
 
 
-class ZaakInvoerSchema(InvoerSchema):
+class ZaakInvoerSchema(MetEigenschappen, InvoerSchema):
     zaaktype = Tekst(
         required=True,
         validate=[validate.Length(min=1, max=80, error="Geef de identificatie van het zaaktype.")],
@@ -179,6 +255,20 @@ class ZaakInvoerSchema(InvoerSchema):
         allow_none=True,
         validate=one_of(Vertrouwelijkheid),
         metadata={"description": "Standaard die van het zaaktype."},
+    )
+    eigenschappen = EigenschapWaarden(
+        allow_none=True,
+        metadata={"description": "Waarden van de eigenschappen van het zaaktype: {naam: waarde}."},
+    )
+
+
+class ZaakEigenschappenInvoerSchema(MetEigenschappen, InvoerSchema):
+    eigenschappen = EigenschapWaarden(
+        required=True,
+        metadata={
+            "description": "Alle eigenschappen van de zaak: {naam: waarde}; wat ontbreekt, "
+            "wordt leeg."
+        },
     )
 
 
@@ -256,40 +346,6 @@ def _url(endpoint: str, **values: Any) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
-class AfdelingSchema(ma.Schema):
-    code = fields.String()
-    naam = fields.String()
-    virtueel = fields.Boolean()
-
-
-class StatusTypeSchema(ma.Schema):
-    volgnummer = fields.Integer()
-    omschrijving = fields.String()
-
-
-class ResultaatTypeSchema(ma.Schema):
-    id = fields.Integer()
-    omschrijving = fields.String()
-    archiefnominatie = fields.String(allow_none=True)
-
-
-class ZaakTypeSchema(ma.Schema):
-    identificatie = fields.String()
-    versie = fields.Integer()
-    omschrijving = fields.String()
-    toelichting = fields.String()
-    vertrouwelijkheidaanduiding = fields.String()
-    afdeling = fields.String(attribute="afdeling.code", allow_none=True)
-    statustypen = fields.List(fields.Nested(StatusTypeSchema))
-    resultaattypen = fields.List(fields.Nested(ResultaatTypeSchema))
-
-
-class InformatieObjectTypeSchema(ma.Schema):
-    id = fields.Integer()
-    omschrijving = fields.String()
-    vertrouwelijkheidaanduiding = fields.String()
-
-
 class ZaakStatusSchema(ma.Schema):
     volgnummer = fields.Integer(attribute="statustype.volgnummer")
     omschrijving = fields.String(attribute="statustype.omschrijving")
@@ -326,8 +382,19 @@ class ZaakDetailSchema(ZaakSchema):
     statussen = fields.List(fields.Nested(ZaakStatusSchema))
     resultaat = fields.Nested(ResultaatSchema, attribute="resultaattype", allow_none=True)
     resultaat_toelichting = fields.String()
+    eigenschappen = fields.Method(
+        "_eigenschappen",
+        metadata={
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "De eigenschappen van de zaak: {naam: waarde}.",
+        },
+    )
     betrokkenen = fields.Method("_betrokkenen")
     documenten = fields.Method("_documenten")
+
+    def _eigenschappen(self, zaak) -> dict[str, str]:
+        return {e.eigenschap.naam: e.waarde for e in zaak.eigenschappen}
 
     def _betrokkenen(self, zaak) -> str:
         return _url("zaken.ZaakBetrokkenen", identificatie=zaak.identificatie)
