@@ -204,6 +204,38 @@ def _check_can_file(actor: User, zaak: Zaak) -> None:
         raise Conflict(f"Zaak {zaak.identificatie} is afgesloten; voeg geen documenten meer toe.")
 
 
+def _check_type_fits_zaak(zaak: Zaak, iot: InformatieObjectType) -> None:
+    """Where the zaaktype names its document types, only those may be filed in its zaken."""
+    links = zaak.zaaktype.informatieobjecttypen
+    if links and all(link.informatieobjecttype_id != iot.id for link in links):
+        namen = sorted({link.informatieobjecttype.omschrijving for link in links})
+        raise ValidationFailed(
+            {
+                "informatieobjecttype": [
+                    f"Documenttype '{iot.omschrijving}' hoort niet bij zaaktype "
+                    f"'{zaak.zaaktype.omschrijving}'. Kies een van: {', '.join(namen)}."
+                ]
+            }
+        )
+
+
+def _check_format_fits_type(inspectie: Inspectie, iot: InformatieObjectType) -> None:
+    """Also for an inspection made earlier without the type's narrower list."""
+    from archive.errors import IngestRefused
+    from archive.ingest.formats import describe
+
+    allowed = list(iot.toegestane_formaten or [])
+    if allowed and inspectie.formaat not in allowed:
+        inspectie.cleanup()
+        raise IngestRefused(
+            f"Dit bestand is een {describe(inspectie.formaat)}. Bij documenttype "
+            f"'{iot.omschrijving}' zijn alleen toegestaan: "
+            f"{', '.join(describe(m) for m in allowed)}. Zet het bestand om of kies een ander "
+            "documenttype.",
+            code="format_not_allowed_for_type",
+        )
+
+
 def inspect_upload(upload: Upload, *, max_bytes: int, allowed: list[str] | None = None):
     """Inspect one upload; raises IngestRefused before anything is written."""
     return inspect_file(
@@ -225,13 +257,21 @@ def file_document(
     """File one file (an e-mail also files each attachment as its own linked document)."""
     _check_can_file(actor, zaak)
     _validate(gegevens)
+    _check_type_fits_zaak(zaak, gegevens.informatieobjecttype)
+    toegestaan = list(gegevens.informatieobjecttype.toegestane_formaten or [])
     inspectie = inspectie or inspect_upload(upload, max_bytes=max_bytes)
+    _check_format_fits_type(inspectie, gegevens.informatieobjecttype)  # names the type
     bijlage_inspecties: list[tuple[Inspectie, Path]] = []
     geweigerd: list[dict] = []
     try:
         for bijlage in inspectie.bijlagen:
             try:
-                sub = inspect_file(bijlage.path, bijlage.bestandsnaam, max_bytes=max_bytes)
+                sub = inspect_file(
+                    bijlage.path,
+                    bijlage.bestandsnaam,
+                    max_bytes=max_bytes,
+                    allowed_formats=toegestaan,
+                )
             except DomainError as refusal:
                 # The message itself is still a record (its original bytes hold every
                 # attachment); a refused attachment is noted on it, not silently dropped.

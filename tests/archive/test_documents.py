@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 import pytest
 from sqlalchemy import event, func, select
@@ -286,3 +287,62 @@ def test_document_can_be_linked_to_a_second_zaak(db, world, zaak, store, tmp_pat
     close_zaak(db, world.medewerker, derde, resultaattype_id=world.zaaktype.resultaattypen[0].id)
     with pytest.raises(Conflict):
         documents.link_document(db, world.medewerker, doc, derde)
+
+
+def test_document_type_narrows_the_allowed_formats(db, world, zaak, store, tmp_path):
+    from zaaktypen import services as cat
+
+    alleen_pdf = cat.create_informatieobjecttype(
+        db,
+        None,
+        omschrijving="Alleen PDF",
+        vertrouwelijkheidaanduiding="intern",
+        toegestane_formaten=["application/pdf"],
+    )
+    path = corpus.docx(tmp_path / "brief.docx", "tekst")
+    with pytest.raises(IngestRefused) as info:
+        factories.file(db, world.medewerker, zaak, path, alleen_pdf, store)
+    assert info.value.code == "format_not_allowed_for_type"
+    assert "Alleen PDF" in info.value.message
+    pdf = corpus.normal_pdf(tmp_path / "brief.pdf", text="ok")
+    factories.file(db, world.medewerker, zaak, pdf, alleen_pdf, store)
+    # an inspection made before the type was known is checked as well
+    inspectie = documents.inspect_upload(Upload(path, "brief.docx"), max_bytes=10**7)
+    with pytest.raises(IngestRefused):
+        documents.file_document(
+            db,
+            world.medewerker,
+            zaak,
+            Upload(path, "brief.docx"),
+            DocumentGegevens(informatieobjecttype=alleen_pdf),
+            store=store,
+            max_bytes=10**7,
+            inspectie=inspectie,
+        )
+
+
+def test_zaaktype_with_document_types_refuses_other_types(db, world, store, tmp_path):
+    from zaaktypen import services as cat
+
+    zt = cat.create_concept(
+        db,
+        None,
+        cat.ZaakTypeGegevens(
+            identificatie="MET-DOCTYPES",
+            omschrijving="Met documenttypen",
+            vertrouwelijkheidaanduiding="intern",
+        ),
+    )
+    cat.add_statustype(db, None, zt, omschrijving="A")
+    cat.add_statustype(db, None, zt, omschrijving="B")
+    cat.add_resultaattype(db, None, zt, cat.ResultaatTypeGegevens("R", selectielijstklasse="11.1"))
+    cat.add_roltype(db, None, zt, omschrijving="B", omschrijving_generiek="behandelaar")
+    brief = factories.make_iot(db, omschrijving="Brief aan bewoner")
+    cat.link_informatieobjecttype(db, None, zt, brief, richting="uitgaand")
+    cat.publish(db, None, zt, datum_begin_geldigheid=date(2020, 1, 1))
+    zaak = factories.make_zaak(db, world.medewerker, zaaktype=zt, afdeling=world.afdeling)
+    path = corpus.normal_pdf(tmp_path / "a.pdf", text="x")
+    with pytest.raises(ValidationFailed) as info:
+        factories.file(db, world.medewerker, zaak, path, world.iot, store)
+    assert "Brief aan bewoner" in info.value.errors["informatieobjecttype"][0]
+    assert factories.file(db, world.medewerker, zaak, path, brief, store).document
