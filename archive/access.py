@@ -1,36 +1,150 @@
 """The access policy: the one place that decides who may see or change what.
 
-Every read path (pages, API, downloads, counts, exports, search) asks this module. For now
-every active user with a working role may see and change all records; the access-control
-issue replaces the bodies of these functions with memberships, clearances and grants
-without changing their callers.
+A user sees a zaak through a membership of its department, or an explicit grant on it, with
+a clearance at least the zaak's vertrouwelijkheidaanduiding; a document when they see a
+zaak it belongs to with a clearance at least the document's level. Changing needs the role
+behandelen or regie. Everything else — pages, API, downloads, counts, exports, search —
+asks these functions, and what a user may not see behaves as absent (404).
+
+A user's memberships and grants are read once per session and kept in ``session.info``
+(dropped whenever one of them is flushed), so list pages and search filters cost no extra
+queries per row.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, true
+from dataclasses import dataclass
+from datetime import date
 
-from archive.models import Document, User, Zaak
+from sqlalchemy import ColumnElement, event, false, or_, select
+from sqlalchemy.orm import Session, object_session
 
-WORKING_ROLES = {"medewerker", "beheerder", "archivaris"}
+from archive.enums import Vertrouwelijkheid
+from archive.models import Document, Machtiging, User, Zaak
+from zaaktypen.models import AfdelingLid
+
+CHANGE_ROLES = ("behandelen", "regie")
+LEVELS = [v.value for v in Vertrouwelijkheid]
+
+
+def levels_up_to(clearance: str) -> list[str]:
+    return LEVELS[: LEVELS.index(clearance) + 1]
+
+
+@dataclass(frozen=True)
+class Toegang:
+    """What one user may reach: department → (role, clearance); zaak id → (role, clearance)."""
+
+    afdelingen: dict[int, tuple[str, str]]
+    zaken: dict[int, tuple[str, str]]
+
+
+_CACHE = "dossierhuis.toegang"
+
+
+@event.listens_for(Session, "after_flush")
+def _invalidate_on_rights_change(session: Session, _flush_context) -> None:
+    changed = session.new | session.dirty | session.deleted
+    if any(isinstance(obj, AfdelingLid | Machtiging) for obj in changed):
+        session.info.pop(_CACHE, None)
+
+
+def toegang(user: User, today: date | None = None) -> Toegang:
+    """The user's memberships and grants, read once per session (and again after they
+    change in it)."""
+    session = object_session(user)
+    cache = session.info.setdefault(_CACHE, {})
+    if user.id in cache:
+        return cache[user.id]
+    today = today or date.today()
+    afdelingen = {
+        lid.afdeling_id: (lid.rol, lid.clearance)
+        for lid in session.scalars(select(AfdelingLid).where(AfdelingLid.user_id == user.id))
+    }
+    zaken = {
+        m.zaak_id: (m.rol, m.clearance)
+        for m in session.scalars(
+            select(Machtiging).where(
+                Machtiging.user_id == user.id,
+                Machtiging.ingetrokken_op.is_(None),
+                Machtiging.verloopt_op >= today,
+            )
+        )
+    }
+    result = Toegang(afdelingen, zaken)
+    cache[user.id] = result
+    return result
+
+
+def _rank(level: str) -> int:
+    return LEVELS.index(level)
+
+
+def _reach(user: User, zaak: Zaak) -> tuple[str, str] | None:
+    """The strongest (role, clearance) through which ``user`` reaches ``zaak``."""
+    if not user.is_active:
+        return None
+    t = toegang(user)
+    options = [x for x in (t.afdelingen.get(zaak.afdeling_id), t.zaken.get(zaak.id)) if x]
+    options = [o for o in options if _rank(o[1]) >= _rank(zaak.vertrouwelijkheidaanduiding)]
+    if not options:
+        return None
+    return max(options, key=lambda o: (o[0] in CHANGE_ROLES, _rank(o[1])))
 
 
 def zaak_filter(user: User) -> ColumnElement[bool]:
-    """A WHERE clause selecting the zaken ``user`` may see (lists and counts use it)."""
-    return true()
+    """A WHERE clause selecting exactly the zaken ``user`` may see (lists and counts)."""
+    if not user.is_active:
+        return false()
+    t = toegang(user)
+    clauses = [
+        (Zaak.afdeling_id == afdeling_id)
+        & Zaak.vertrouwelijkheidaanduiding.in_(levels_up_to(clearance))
+        for afdeling_id, (_rol, clearance) in t.afdelingen.items()
+    ]
+    by_clearance: dict[str, list[int]] = {}
+    for zaak_id, (_rol, clearance) in t.zaken.items():
+        by_clearance.setdefault(clearance, []).append(zaak_id)
+    clauses += [
+        Zaak.id.in_(ids) & Zaak.vertrouwelijkheidaanduiding.in_(levels_up_to(clearance))
+        for clearance, ids in by_clearance.items()
+    ]
+    return or_(*clauses) if clauses else false()
 
 
 def can_view_zaak(user: User, zaak: Zaak) -> bool:
-    return user.is_active
+    return _reach(user, zaak) is not None
 
 
 def can_change_zaak(user: User, zaak: Zaak) -> bool:
-    return user.is_active and bool(WORKING_ROLES & set(user.roles or []))
+    reach = _reach(user, zaak)
+    return reach is not None and reach[0] in CHANGE_ROLES
+
+
+def _document_clearance(user: User, document: Document) -> int:
+    best = -1
+    for link in document.zaak_links:
+        reach = _reach(user, link.zaak)
+        if reach is not None:
+            best = max(best, _rank(reach[1]))
+    return best
 
 
 def can_view_document(user: User, document: Document) -> bool:
-    return user.is_active and any(can_view_zaak(user, link.zaak) for link in document.zaak_links)
+    return _document_clearance(user, document) >= _rank(document.vertrouwelijkheidaanduiding)
 
 
-def can_create_zaak(user: User) -> bool:
-    return user.is_active and bool(WORKING_ROLES & set(user.roles or []))
+def can_create_zaak(user: User, afdeling=None) -> bool:
+    """Without an afdeling: may the user create zaken anywhere (to show the form)."""
+    if not user.is_active:
+        return False
+    t = toegang(user)
+    if afdeling is None:
+        return any(rol in CHANGE_ROLES for rol, _ in t.afdelingen.values())
+    reach = t.afdelingen.get(afdeling.id)
+    return reach is not None and reach[0] in CHANGE_ROLES
+
+
+def visible_afdeling_ids(user: User, *, for_change: bool = False) -> list[int]:
+    t = toegang(user)
+    return [a for a, (rol, _) in t.afdelingen.items() if not for_change or rol in CHANGE_ROLES]

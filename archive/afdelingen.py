@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from archive import audit
+from archive import access, audit
 from archive.db import utcnow
 from archive.errors import Conflict
 from archive.models import Zaak, ZaakDocument
@@ -37,7 +37,12 @@ def _retention_outcome(afdeling: Afdeling, zaak: Zaak) -> str:
     return zaak.archiefnominatie or "nog niet bepaald"
 
 
-def report_rows(session: Session, afdeling: Afdeling) -> list[RapportRegel]:
+AFGESCHERMD = "(afgeschermd)"
+
+
+def report_rows(session: Session, afdeling: Afdeling, viewer=None) -> list[RapportRegel]:
+    """Every zaak of the department — the report is DIV's archival record — but the
+    omschrijving only where ``viewer`` may see the zaak (``None``: the system, all)."""
     counts = dict(
         session.execute(
             select(ZaakDocument.zaak_id, func.count())
@@ -56,7 +61,9 @@ def report_rows(session: Session, afdeling: Afdeling) -> list[RapportRegel]:
         RapportRegel(
             identificatie=z.identificatie,
             zaaktype=z.zaaktype.omschrijving,
-            omschrijving=z.omschrijving,
+            omschrijving=(
+                z.omschrijving if viewer is None or access.can_view_zaak(viewer, z) else AFGESCHERMD
+            ),
             startdatum=z.startdatum,
             einddatum=z.einddatum,
             resultaat=z.resultaattype.omschrijving if z.resultaattype else "",
@@ -86,7 +93,7 @@ def close(session: Session, actor, afdeling: Afdeling) -> list[RapportRegel]:
         )
     afdeling.status = "gesloten"
     afdeling.gesloten_op = utcnow()
-    rows = report_rows(session, afdeling)
+    rows = report_rows(session, afdeling, actor)
     session.flush()
     audit.record(
         session,

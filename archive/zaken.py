@@ -78,6 +78,11 @@ def open_zaak(
             }
         )
     afdelingen.check_can_open_zaak(afdeling, versie)
+    if not access.can_create_zaak(actor, afdeling):
+        raise Forbidden(
+            f"U bent geen behandelaar of regisseur in afdeling {afdeling.naam}; vraag de "
+            "beheerder om toegang."
+        )
     waarden = catalogus.validate_eigenschappen(versie, eigenschappen or {})
     _check_agenda(session, versie, waarden, today=today, zaak=None)
 

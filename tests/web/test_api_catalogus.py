@@ -848,7 +848,16 @@ def test_department_closing_lifecycle_and_report(client, db, world, beheer, mw):
     _ok(
         client.post(
             "/api/v1/afdelingen",
-            json=_virtual_body(generieke_zaaktypen=[world.zaaktype.identificatie]),
+            json=_virtual_body(
+                generieke_zaaktypen=[world.zaaktype.identificatie],
+                leden=[
+                    {
+                        "gebruikersnaam": world.medewerker.username,
+                        "rol": "behandelen",
+                        "clearance": "geheim",
+                    }
+                ],
+            ),
             headers=beheer,
         ),
         201,

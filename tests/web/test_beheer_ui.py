@@ -473,6 +473,8 @@ def _virtual(db, code="TIJDELIJK") -> Afdeling:
 def test_closing_flow_with_reports(client, db, world):
     afd = _virtual(db)
     eigen = factories.make_zaaktype(db, afdeling=afd)
+    factories.make_member(db, afd, world.medewerker)
+    factories.make_member(db, afd, world.beheerder, rol="lezen")  # to read the omschrijving
     zaak = open_zaak(db, world.medewerker, zaaktype=eigen, afdeling=afd, omschrijving="=SOM(A1)")
     db.commit()
     login(client, world.beheerder)

@@ -75,6 +75,7 @@ def dossier(cli) -> Dossier:
         afdeling = factories.make_afdeling(s)
         zaaktype = factories.make_zaaktype(s)
         iot = factories.make_iot(s, omschrijving="Brief")
+        factories.make_member(s, afdeling, medewerker)
         zaak = factories.make_zaak(s, medewerker, zaaktype=zaaktype, afdeling=afdeling)
         return Dossier(zaak=zaak.identificatie, username="sanne", iot=iot.omschrijving)
 

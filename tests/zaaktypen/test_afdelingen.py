@@ -72,6 +72,7 @@ def test_only_own_and_chosen_generic_zaaktypen_in_a_virtual_department(db, world
 def test_lifecycle_actief_sluitend_gesloten_with_report(db, world):
     afdeling = _virtueel(db, world.beheerder)
     afdelingen.choose_generic_zaaktype(db, world.beheerder, afdeling, world.zaaktype.identificatie)
+    factories.make_member(db, afdeling, world.medewerker)
     zaak = zaken.open_zaak(
         db,
         world.medewerker,
@@ -122,6 +123,7 @@ def test_lifecycle_actief_sluitend_gesloten_with_report(db, world):
 def test_report_csv_neutralises_formulas(db, world):
     afdeling = _virtueel(db, world.beheerder)
     afdelingen.choose_generic_zaaktype(db, world.beheerder, afdeling, world.zaaktype.identificatie)
+    factories.make_member(db, afdeling, world.medewerker)
     zaken.open_zaak(
         db,
         world.medewerker,
@@ -206,3 +208,21 @@ def test_department_lookup_by_code_is_never_an_id(db, world):
     assert cat.get_afdeling(db, world.afdeling.id) == world.afdeling
     with pytest.raises(NotFound):
         cat.get_afdeling(db, "BESTAATNIET")
+
+
+def test_report_lists_every_zaak_but_masks_what_the_viewer_may_not_see(db, world):
+    afdeling = _virtueel(db, world.beheerder)
+    afdelingen.choose_generic_zaaktype(db, world.beheerder, afdeling, world.zaaktype.identificatie)
+    factories.make_member(db, afdeling, world.medewerker)
+    zaak = zaken.open_zaak(
+        db,
+        world.medewerker,
+        zaaktype=world.zaaktype,
+        afdeling=afdeling,
+        omschrijving="Gezin Jansen, Kerkstraat 1",
+    )
+    [voor_beheerder] = lifecycle.report_rows(db, afdeling, world.beheerder)
+    assert voor_beheerder.identificatie == zaak.identificatie
+    assert voor_beheerder.omschrijving == lifecycle.AFGESCHERMD
+    [voor_lid] = lifecycle.report_rows(db, afdeling, world.medewerker)
+    assert voor_lid.omschrijving == "Gezin Jansen, Kerkstraat 1"

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from archive.errors import Forbidden, NotFound, ValidationFailed
 from archive.models import Zaak
 from archive.zaken import open_zaak
+from tests import factories
 from zaaktypen import selectielijst
 from zaaktypen.afdelingen import AfdelingGegevens, zaaktypen_for
 from zaaktypen.models import Afdeling, InformatieObjectType, ZaakType
@@ -138,6 +139,7 @@ def test_vluchtelingenopvang_is_confidential_and_chooses_the_generic_zaaktype(db
     assert opvang.afdeling_id == afdeling.id
     brief = get_zaaktype(db, "VLOP26-BEWONERSBRIEF")
     assert brief.vertrouwelijkheidaanduiding == "intern"
+    factories.make_member(db, afdeling, world.medewerker)
     zaak = open_zaak(
         db, world.medewerker, zaaktype=brief, afdeling=afdeling, omschrijving="Brief omwonenden"
     )

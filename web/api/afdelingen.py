@@ -16,11 +16,10 @@ from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import access
 from archive import afdelingen as sluiting
 from archive import users as users_service
 from archive.errors import Conflict, NotFound, ValidationFailed
-from archive.models import User, Zaak
+from archive.models import User
 from web.api import catalogus_schemas as cs
 from web.api.auth import api_user, authenticate_request
 from web.api.common import checked_text, problems, writes_need_beheerder
@@ -103,18 +102,6 @@ def _users(session: Session, leden: list[dict]) -> list[tuple[User, dict]]:
     if errors:
         raise ValidationFailed(errors)
     return found
-
-
-def _visible_rows(session: Session, user: User, afdeling: Afdeling, rows: list) -> list:
-    """Only the report rows of zaken ``user`` may see (the access policy decides)."""
-    visible = set(
-        session.scalars(
-            select(Zaak.identificatie).where(
-                Zaak.afdeling_id == afdeling.id, access.zaak_filter(user)
-            )
-        )
-    )
-    return [r for r in rows if r.identificatie in visible]
 
 
 def _gegevens(data: dict, *, virtueel: bool, defaults: bool = False):
@@ -284,7 +271,7 @@ class AfdelingSluiten(MethodView):
         user = api_user()
         afdeling = _afdeling(session, code)
         rows = sluiting.close(session, user, afdeling)
-        return _rapport(afdeling, _visible_rows(session, user, afdeling, rows))
+        return _rapport(afdeling, rows)
 
 
 @afdelingen_blp.route("/afdelingen/<code>/rapport")
@@ -307,7 +294,7 @@ class AfdelingRapport(MethodView):
                 f"Afdeling {afdeling.naam} is {afdeling.status}; het sluitingsrapport is er "
                 "zodra de afdeling gesloten is."
             )
-        rows = _visible_rows(session, api_user(), afdeling, sluiting.report_rows(session, afdeling))
+        rows = sluiting.report_rows(session, afdeling, api_user())
         naam = f"sluitingsrapport-{afdeling.code.lower()}"
         if args["formaat"] == "pdf":
             response = make_response(sluiting.report_pdf(afdeling, rows))

@@ -642,7 +642,7 @@ def beheer_afdeling_rapport(code: str, formaat: str):
     afdeling = _get_afdeling(code)
     if afdeling.status != "gesloten":
         raise Conflict(_("Het sluitingsrapport is er pas als de afdeling gesloten is."))
-    rows = afdeling_sluiting.report_rows(db_session(), afdeling)
+    rows = afdeling_sluiting.report_rows(db_session(), afdeling, _user())
     if formaat == "pdf":
         response = make_response(afdeling_sluiting.report_pdf(afdeling, rows))
         response.mimetype = "application/pdf"
