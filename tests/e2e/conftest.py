@@ -53,6 +53,7 @@ def live_server(isolated_database, tmp_path) -> Iterator[LiveServer]:
     with transaction(make_session_factory(engine)) as s:
         user = factories.make_user(s, username="e2e.medewerker", roles=("medewerker",))
         afdeling = factories.make_afdeling(s, naam="Zorg- en Veiligheidshuis")
+        factories.make_member(s, afdeling, user)
         zaaktype = factories.make_zaaktype(s)
         iot = factories.make_iot(s, omschrijving="Brief")
         ids = (zaaktype.id, afdeling.id, iot.id, user.username)
