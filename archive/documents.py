@@ -18,7 +18,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from archive import access, audit
+from archive import access, audit, toegangslog
 from archive.blobstore import BlobStore
 from archive.enums import DocumentStatus, Richting, Vertrouwelijkheid
 from archive.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
@@ -351,8 +351,11 @@ def file_new_version(
     return versie
 
 
-def get_document(session: Session, user: User, identificatie: str) -> Document:
-    """The document if ``user`` may see it; otherwise NotFound, as if it did not exist."""
+def get_document(
+    session: Session, user: User, identificatie: str, *, pad: str | None = None
+) -> Document:
+    """The document if ``user`` may see it; otherwise NotFound, as if it did not exist.
+    With ``pad`` the view is written to the access log (confidential documents)."""
     document = session.scalar(
         select(Document)
         .where(Document.identificatie == identificatie)
@@ -360,6 +363,8 @@ def get_document(session: Session, user: User, identificatie: str) -> Document:
     )
     if document is None or not access.can_view_document(user, document):
         raise NotFound(f"Document '{identificatie}' bestaat niet.")
+    if pad is not None:
+        toegangslog.log_read(session, user, document, pad=pad)
     return document
 
 
@@ -385,6 +390,7 @@ def open_content(
     *,
     store: BlobStore,
     versie: int | None = None,
+    pad: str | None = None,
 ) -> tuple[DocumentVersie, BinaryIO]:
     if not access.can_view_document(user, document):
         raise NotFound(f"Document '{document.identificatie}' bestaat niet.")
@@ -393,6 +399,8 @@ def open_content(
         chosen = next((v for v in document.versies if v.versie == versie), None)
     if chosen is None:
         raise NotFound(f"Versie {versie} van document {document.identificatie} bestaat niet.")
+    if pad is not None:
+        toegangslog.log_read(session, user, document, pad=pad, actie="gedownload")
     return chosen, store.open(chosen.sha256)
 
 

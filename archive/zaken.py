@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from archive import access, audit
+from archive import access, audit, toegangslog
 from archive.enums import BetrokkeneType, Vertrouwelijkheid
 from archive.enums import Rol as RolOmschrijving
 from archive.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
@@ -221,11 +221,17 @@ def _outbox(session: Session, object_type: str, object_id: int, actie: str = "in
     session.add(SearchOutbox(object_type=object_type, object_id=object_id, actie=actie))
 
 
-def get_zaak(session: Session, user: User, identificatie: str) -> Zaak:
-    """The zaak if ``user`` may see it; otherwise NotFound, exactly as if it did not exist."""
+def get_zaak(session: Session, user: User, identificatie: str, *, pad: str | None = None) -> Zaak:
+    """The zaak if ``user`` may see it; otherwise NotFound, exactly as if it did not exist.
+
+    With ``pad`` (ui, api, cli, …) the read is a view by a person and is written to the
+    access log when the zaak is confidential enough.
+    """
     zaak = session.scalar(select(Zaak).where(Zaak.identificatie == identificatie))
     if zaak is None or not access.can_view_zaak(user, zaak):
         raise NotFound(f"Zaak '{identificatie}' bestaat niet.")
+    if pad is not None:
+        toegangslog.log_read(session, user, zaak, pad=pad)
     return zaak
 
 

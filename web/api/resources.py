@@ -55,7 +55,7 @@ def _checked_identificatie(identificatie: str, soort: str) -> str:
 
 def _zaak(identificatie: str) -> Zaak:
     _checked_identificatie(identificatie, "Zaak")
-    return zaken_service.get_zaak(db_session(), api_user(), identificatie)
+    return zaken_service.get_zaak(db_session(), api_user(), identificatie, pad="api")
 
 
 def _zaak_for_change(identificatie: str) -> Zaak:
@@ -63,9 +63,9 @@ def _zaak_for_change(identificatie: str) -> Zaak:
     return zaken_service.get_zaak_for_change(db_session(), api_user(), identificatie)
 
 
-def _document(identificatie: str) -> Document:
+def _document(identificatie: str, *, pad: str | None = "api") -> Document:
     _checked_identificatie(identificatie, "Document")
-    return documents_service.get_document(db_session(), api_user(), identificatie)
+    return documents_service.get_document(db_session(), api_user(), identificatie, pad=pad)
 
 
 def _zaaktype(session: Session, identificatie: str) -> ZaakType | None:
@@ -399,9 +399,14 @@ class DocumentInhoud(MethodView):
     @_problems(documenten_blp, 404)
     def get(self, args: dict, identificatie: str):
         """Download de inhoud (standaard de laatste versie; ``?versie=N`` voor een eerdere)."""
-        document = _document(identificatie)
+        document = _document(identificatie, pad=None)  # the download itself is logged
         versie, content = documents_service.open_content(
-            db_session(), api_user(), document, store=blob_store(), versie=args.get("versie")
+            db_session(),
+            api_user(),
+            document,
+            store=blob_store(),
+            versie=args.get("versie"),
+            pad="api",
         )
         response = send_file(
             content,

@@ -331,7 +331,7 @@ def _status_of(exc: DomainError) -> int:
 def zaak(identificatie: str):
     session = db_session()
     user = _user()
-    found = zaken_service.get_zaak(session, user, identificatie)
+    found = zaken_service.get_zaak(session, user, identificatie, pad="ui")
     docs = document_service.documents_of_zaak(session, user, found)
     ids = {d.id for d in docs}
     bijlagen: dict[int, list] = defaultdict(list)
@@ -673,7 +673,7 @@ def _namen(user_ids) -> dict[int, str]:
 def document(identificatie: str):
     session = db_session()
     user = _user()
-    found = document_service.get_document(session, user, identificatie)
+    found = document_service.get_document(session, user, identificatie, pad="ui")
     return _document_page(found, forms.NieuweVersieForm())
 
 
@@ -742,7 +742,7 @@ def document_inhoud(identificatie: str):
     if raw is not None and not raw.isdigit():
         abort(404)
     versie, content = document_service.open_content(
-        session, user, found, store=blob_store(), versie=int(raw) if raw else None
+        session, user, found, store=blob_store(), versie=int(raw) if raw else None, pad="ui"
     )
     response = send_file(
         content,
