@@ -14,6 +14,7 @@ from archive import access, audit
 from archive.db import utcnow
 from archive.errors import Conflict
 from archive.models import Zaak, ZaakDocument
+from archive.validation import csv_safe
 from zaaktypen.models import Afdeling
 from zaaktypen.services import beheerder_only
 
@@ -132,11 +133,11 @@ def report_csv(rows: list[RapportRegel]) -> str:
         writer.writerow(
             [
                 r.identificatie,
-                r.zaaktype,
+                _csv_safe(r.zaaktype),
                 _csv_safe(r.omschrijving),
                 r.startdatum.isoformat(),
                 r.einddatum.isoformat() if r.einddatum else "",
-                r.resultaat,
+                _csv_safe(r.resultaat),
                 r.documenten,
                 r.archiefnominatie,
                 r.archiefactiedatum.isoformat() if r.archiefactiedatum else "",
@@ -145,9 +146,9 @@ def report_csv(rows: list[RapportRegel]) -> str:
     return out.getvalue()
 
 
-def _csv_safe(value: str) -> str:
+def _csv_safe(value: str | None) -> str:
     """Neutralise spreadsheet formulas (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return csv_safe(value)
 
 
 def report_pdf(afdeling: Afdeling, rows: list[RapportRegel]) -> bytes:

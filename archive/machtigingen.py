@@ -26,6 +26,11 @@ def _may_grant(actor: User, zaak: Zaak) -> bool:
     return any(lid.user_id == actor.id and lid.rol == "regie" for lid in zaak.afdeling.leden)
 
 
+def may_grant(actor: User, zaak: Zaak) -> bool:
+    """Whether ``actor`` may see and manage the grants on ``zaak`` (for pages)."""
+    return _may_grant(actor, zaak)
+
+
 def grant(
     session: Session,
     actor: User,

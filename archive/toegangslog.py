@@ -22,7 +22,7 @@ from archive.models import (
     Zaak,
     ZaakDocument,
 )
-from archive.validation import is_valid_bsn
+from archive.validation import csv_safe, is_valid_bsn
 
 LOGGED_FROM = Vertrouwelijkheid.zaakvertrouwelijk
 PADEN = ("ui", "api", "cli", "zoeken", "export")
@@ -157,8 +157,8 @@ def inzage_csv(rows: list[Inzage]) -> str:
         writer.writerow(
             [
                 r.tijdstip.isoformat(),
-                r.gebruiker,
-                r.naam,
+                csv_safe(r.gebruiker),
+                csv_safe(r.naam),
                 r.actie,
                 r.object_type,
                 r.object_id,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from archive import audit
 from archive.db import utcnow
 from archive.enums import Gebruikersrol
-from archive.errors import Conflict, DomainError, NotFound, ValidationFailed
+from archive.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from archive.models import ApiToken, User
 
 _hasher = PasswordHasher()
@@ -32,6 +32,24 @@ def use_cheap_hashing_for_tests() -> None:
 
 MIN_PASSWORD_LENGTH = 12
 TOKEN_PREFIX = "dh_"
+ADMIN_ROLES = frozenset({"beheerder", "systeembeheerder"})
+
+
+def is_user_admin(actor: User | None) -> bool:
+    """Users and their rights are DIV's work; ``None`` is the system (CLI, demo, tests)."""
+    if actor is None:
+        return True
+    return bool(actor.is_active and ADMIN_ROLES & set(actor.roles or []))
+
+
+def require_user_admin(actor: User | None) -> None:
+    if not is_user_admin(actor):
+        raise Forbidden("Alleen een beheerder mag gebruikers beheren.")
+
+
+def generate_password() -> str:
+    """A random password well above the policy, for a new account or a reset."""
+    return secrets.token_urlsafe(15)
 
 
 def check_password_policy(password: str) -> None:
@@ -51,6 +69,7 @@ def create_user(
     roles: list[str],
     email: str | None = None,
 ) -> User:
+    require_user_admin(actor)
     username = username.strip().lower()
     errors: dict[str, list[str]] = {}
     if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
@@ -84,6 +103,7 @@ def create_user(
 
 
 def set_password(session: Session, actor: User | None, user: User, password: str) -> None:
+    require_user_admin(actor)
     check_password_policy(password)
     user.password_hash = _hasher.hash(password)
     audit.record(session, actor, "gebruiker.wachtwoord_gewijzigd", "gebruiker", str(user.id))
@@ -143,6 +163,7 @@ def authenticate(
 
 
 def unlock(session: Session, actor: User | None, user: User) -> None:
+    require_user_admin(actor)
     user.mislukte_pogingen = 0
     user.geblokkeerd_tot = None
     audit.record(session, actor, "gebruiker.gedeblokkeerd", "gebruiker", str(user.id))
@@ -199,8 +220,11 @@ def create_token(
 
 
 def revoke_token(session: Session, actor: User | None, token_id: int) -> ApiToken:
+    """Its owner or a beheerder revokes a token; to anyone else it does not exist."""
     token = session.get(ApiToken, token_id)
-    if token is None:
+    if token is None or not (
+        is_user_admin(actor) or (actor.is_active and token.user_id == actor.id)
+    ):
         raise NotFound(f"Token {token_id} bestaat niet.")
     if token.ingetrokken_op is None:
         token.ingetrokken_op = utcnow()
@@ -222,3 +246,79 @@ def user_for_token(session: Session, secret: str) -> User | None:
         return None
     token.laatst_gebruikt_op = now
     return token.user
+
+
+def get_user_by_id(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"Gebruiker {user_id} bestaat niet.")
+    return user
+
+
+def update_user(
+    session: Session,
+    actor: User | None,
+    user: User,
+    *,
+    naam: str,
+    email: str | None,
+    roles: list[str],
+) -> User:
+    """Change name, e-mail and global roles; a beheerder keeps their own beheer role."""
+    require_user_admin(actor)
+    errors: dict[str, list[str]] = {}
+    unknown = [r for r in roles if r not in Gebruikersrol.__members__]
+    if unknown:
+        errors["roles"] = [f"Onbekende rol: {', '.join(unknown)}."]
+    elif actor is not None and actor.id == user.id and not ADMIN_ROLES & set(roles):
+        errors["roles"] = ["U kunt uzelf de rol beheerder niet afnemen; vraag een collega."]
+    if not (naam or "").strip():
+        errors["naam"] = ["Geef de naam van de gebruiker."]
+    if errors:
+        raise ValidationFailed(errors)
+    voor = {"naam": user.naam, "email": user.email, "roles": list(user.roles or [])}
+    user.naam = naam.strip()
+    user.email = (email or "").strip() or None
+    user.roles = sorted(set(roles))
+    na = {"naam": user.naam, "email": user.email, "roles": user.roles}
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "gebruiker.gewijzigd",
+        "gebruiker",
+        str(user.id),
+        voor={k: v for k, v in voor.items() if na[k] != v},
+        na={k: v for k, v in na.items() if voor[k] != v},
+    )
+    return user
+
+
+def set_active(session: Session, actor: User | None, user: User, active: bool) -> User:
+    """(De)activate an account: an inactive user cannot log in and no token of theirs works.
+
+    A beheerder cannot deactivate themselves (someone must remain to undo it)."""
+    require_user_admin(actor)
+    if not active and actor is not None and actor.id == user.id:
+        raise Conflict("U kunt uw eigen account niet deactiveren.", field="active")
+    if user.active != active:
+        user.active = active
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "gebruiker.geactiveerd" if active else "gebruiker.gedeactiveerd",
+            "gebruiker",
+            str(user.id),
+        )
+    return user
+
+
+def reset_password(session: Session, actor: User | None, user: User) -> str:
+    """A new generated password (returned once, to hand over) and the lock lifted."""
+    require_user_admin(actor)
+    secret = generate_password()
+    set_password(session, actor, user, secret)
+    user.mislukte_pogingen = 0
+    user.geblokkeerd_tot = None
+    return secret

@@ -19,3 +19,26 @@ def is_valid_rsin(value: str) -> bool:
 
 def is_valid_kvk(value: str) -> bool:
     return len(value) == 8 and value.isdigit()
+
+
+MAX_TOELICHTING = 10_000
+
+
+def check_text(errors: dict, field: str, value: str | None, *, max_len: int = MAX_TOELICHTING):
+    """Add a field message for text no database can hold well: a NUL byte or lone surrogate
+    (PostgreSQL refuses them: a 500 instead of a 4xx), or more than ``max_len`` characters."""
+    if not value:
+        return
+    if "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
+        errors.setdefault(field, []).append(
+            "De tekst bevat een ongeldig teken (NUL of een losse surrogaat); verwijder het."
+        )
+    elif len(value) > max_len:
+        errors.setdefault(field, []).append(f"Maximaal {max_len} tekens.")
+
+
+def csv_safe(value: str | None) -> str:
+    """Neutralise spreadsheet formulas (CSV injection): a cell a spreadsheet would evaluate
+    gets a leading apostrophe."""
+    value = value or ""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

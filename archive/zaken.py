@@ -14,7 +14,7 @@ from archive.enums import Rol as RolOmschrijving
 from archive.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from archive.identificatie import next_identificatie
 from archive.models import Betrokkene, Rol, User, Zaak, ZaakEigenschap, ZaakStatus
-from archive.validation import is_valid_bsn, is_valid_kvk, is_valid_rsin
+from archive.validation import check_text, is_valid_bsn, is_valid_kvk, is_valid_rsin
 from zaaktypen import afdelingen
 from zaaktypen import services as catalogus
 from zaaktypen.models import Afdeling, Eigenschap, ResultaatType, StatusType, ZaakType
@@ -61,6 +61,8 @@ def open_zaak(
         errors["omschrijving"] = ["Geef een korte omschrijving van de zaak."]
     elif len(omschrijving) > MAX_OMSCHRIJVING:
         errors["omschrijving"] = [f"Maximaal {MAX_OMSCHRIJVING} tekens."]
+    check_text(errors, "omschrijving", omschrijving)
+    check_text(errors, "toelichting", toelichting)
     if startdatum > today:
         errors["startdatum"] = ["De startdatum kan niet in de toekomst liggen."]
     level = _level(vertrouwelijkheidaanduiding, "vertrouwelijkheidaanduiding")
@@ -320,6 +322,7 @@ def set_status(
         raise ValidationFailed(
             {"statustype": ["De eindstatus zet u door de zaak af te sluiten met een resultaat."]}
         )
+    _check_toelichting(toelichting)
     vorige = zaak.huidige_status.statustype.omschrijving if zaak.huidige_status else None
     status = ZaakStatus(
         statustype=statustype, toelichting=(toelichting or "").strip(), gezet_door_id=actor.id
@@ -356,6 +359,7 @@ def close_zaak(
     resultaattype = session.get(ResultaatType, resultaattype_id)
     if resultaattype is None or resultaattype.zaaktype_id != zaak.zaaktype_id:
         raise ValidationFailed({"resultaattype": ["Dit resultaat hoort niet bij het zaaktype."]})
+    _check_toelichting(toelichting)
     einddatum = einddatum or date.today()
     if einddatum < zaak.startdatum:
         raise ValidationFailed({"einddatum": ["De einddatum ligt vóór de startdatum."]})
@@ -405,8 +409,28 @@ class BetrokkeneGegevens:
     naam: str = ""
 
 
+def _check_toelichting(toelichting: str | None) -> None:
+    errors: dict[str, list[str]] = {}
+    check_text(errors, "toelichting", toelichting)
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def _validate_betrokkene(data: BetrokkeneGegevens) -> None:
     errors: dict[str, list[str]] = {}
+    for name in (
+        "bsn",
+        "kvk_nummer",
+        "rsin",
+        "identificatie",
+        "voornamen",
+        "voorvoegsel",
+        "geslachtsnaam",
+        "naam",
+    ):
+        check_text(errors, name, getattr(data, name), max_len=300)
+    if errors:
+        raise ValidationFailed(errors)
     try:
         soort = BetrokkeneType(data.type)
     except ValueError:
@@ -478,6 +502,7 @@ def add_betrokkene(
     if not access.can_change_zaak(actor, zaak):
         raise Forbidden("U mag deze zaak niet wijzigen.")
     _require_open(zaak)
+    _check_toelichting(toelichting)
     try:
         rol_omschrijving = RolOmschrijving(rol)
     except ValueError:

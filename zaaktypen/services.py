@@ -869,14 +869,23 @@ def list_informatieobjecttypen(session: Session) -> list[InformatieObjectType]:
     )
 
 
+MAX_ID = 2**63 - 1
+
+
+def _by_id(session: Session, model, ref: int | str):
+    """A row by id; an id no column can hold is simply absent (not a database overflow)."""
+    number = int(ref)
+    return session.get(model, number) if 0 < number <= MAX_ID else None
+
+
 def get_zaaktype(session: Session, ref: int | str) -> ZaakType:
     """By id, by ``identificatie@versie``, or by identificatie (latest version)."""
     found = None
     if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        found = session.get(ZaakType, int(ref))
+        found = _by_id(session, ZaakType, ref)
     elif "@" in ref:
         ident, _, versie = ref.rpartition("@")
-        if versie.isdigit():
+        if versie.isdigit() and int(versie) <= MAX_ID:
             found = session.scalar(
                 select(ZaakType).where(
                     ZaakType.identificatie == ident, ZaakType.versie == int(versie)
@@ -894,7 +903,7 @@ def get_zaaktype(session: Session, ref: int | str) -> ZaakType:
 def get_afdeling(session: Session, ref: int | str) -> Afdeling:
     """An int is an id (forms); a string is always a code (URLs, API, CLI), even "123"."""
     if isinstance(ref, int):
-        found = session.get(Afdeling, ref)
+        found = _by_id(session, Afdeling, ref)
     else:
         found = session.scalar(select(Afdeling).where(Afdeling.code == ref.strip().upper()))
     if found is None:
@@ -904,7 +913,7 @@ def get_afdeling(session: Session, ref: int | str) -> Afdeling:
 
 def get_informatieobjecttype(session: Session, ref: int | str) -> InformatieObjectType:
     if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        found = session.get(InformatieObjectType, int(ref))
+        found = _by_id(session, InformatieObjectType, ref)
     else:
         found = session.scalar(
             select(InformatieObjectType).where(InformatieObjectType.omschrijving == ref)

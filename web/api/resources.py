@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import send_file, url_for
+from flask import request, send_file, url_for
 from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -39,8 +39,25 @@ zaken_blp = Blueprint(
 documenten_blp = Blueprint(
     "documenten", __name__, url_prefix="/api/v1/documenten", description="Documenten en inhoud."
 )
+
+
+def _hidden_is_absent() -> None:
+    """``before_request`` (after authentication): a zaak or document the user may not see
+    answers 404 before the body is parsed — a 422 for a hidden record would betray it."""
+    identificatie = (request.view_args or {}).get("identificatie")
+    if identificatie is None:
+        return None
+    if request.blueprint == documenten_blp.name:
+        _document(identificatie, pad=None)
+    else:
+        _checked_identificatie(identificatie, "Zaak")
+        zaken_service.get_zaak(db_session(), api_user(), identificatie)
+    return None
+
+
 for _blp in (zaken_blp, documenten_blp):
     _blp.before_request(authenticate_request)
+    _blp.before_request(_hidden_is_absent)
 
 
 # --- lookups ------------------------------------------------------------------------------

@@ -4,5 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("ui", __name__)
 
-# registers the routes: the zaak pages, and the beheer pages for DIV
-from web.ui import beheer, views  # noqa: E402,F401
+# registers the routes: the zaak pages, the beheer pages for DIV, user administration,
+# grants on a zaak, the auditor's pages and the API-token self-service
+from web.ui import audit, beheer, gebruikers, toegang, tokens, views  # noqa: E402,F401

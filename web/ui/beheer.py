@@ -18,6 +18,7 @@ from archive import afdelingen as afdeling_sluiting
 from archive import users as user_service
 from archive.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from web.app import db_session
+from web.ui import admin_forms as af
 from web.ui import beheer_forms as bf
 from web.ui import bp, forms, labels
 from web.ui.views import _user
@@ -497,9 +498,16 @@ def _users() -> list:
     return [u for u in user_service.list_users(db_session()) if u.is_active]
 
 
-def _afdeling_page(afdeling, *, lid_form=None, zaaktype_form=None, status=200, actie_fout=""):
+def _afdeling_page(
+    afdeling, *, lid_form=None, zaaktype_form=None, gegevens_form=None, status=200, actie_fout=""
+):
     session_ = db_session()
     users = _users()
+    if gegevens_form is None:
+        gegevens_form = af.AfdelingWijzigenForm(formdata=None, obj=afdeling, prefix="afdeling")
+        gegevens_form.vertrouwelijkheidaanduiding.data = afdeling.vertrouwelijkheidaanduiding or ""
+        gegevens_form.retentiebeleid.data = afdeling.retentiebeleid or ""
+    gegevens_form.fill()
     if lid_form is None:
         lid_form = bf.LidForm(formdata=None)
         lid_form.clearance.data = afdeling.vertrouwelijkheidaanduiding or "zaakvertrouwelijk"
@@ -515,6 +523,7 @@ def _afdeling_page(afdeling, *, lid_form=None, zaaktype_form=None, status=200, a
         afdeling=afdeling,
         lid_form=lid_form,
         zaaktype_form=zaaktype_form,
+        gegevens_form=gegevens_form,
         actie_form=bf.ActieForm(formdata=None),
         gekozen=[zt for zt in generiek if zt.identificatie in gekozen],
         gekozen_onbekend=sorted(gekozen - {zt.identificatie for zt in generiek}),
@@ -605,6 +614,54 @@ def beheer_afdeling_zaaktype(code: str):
         return _afdeling_page(afdeling, zaaktype_form=form, status=status)
     flash(_("Het zaaktype is toegevoegd."), "succes")
     return redirect(_afdeling_url(afdeling, "zaaktypen"))
+
+
+@bp.route("/beheer/afdelingen/<code>/gegevens", methods=["POST"])
+@beheer_page
+def beheer_afdeling_gegevens(code: str):
+    """Change name, purpose, dates, default confidentiality or retention policy."""
+    afdeling = _get_afdeling(code)
+    form = af.AfdelingWijzigenForm(prefix="afdeling")
+    form.fill()
+    if not form.validate_on_submit():
+        return _afdeling_page(afdeling, gegevens_form=form, status=422)
+    gegevens = afdeling_service.AfdelingGegevens(
+        code=afdeling.code,
+        naam=form.naam.data or "",
+        virtueel=afdeling.virtueel,
+        doel=form.doel.data or "",
+        startdatum=form.startdatum.data,
+        geplande_einddatum=form.geplande_einddatum.data,
+        vertrouwelijkheidaanduiding=form.vertrouwelijkheidaanduiding.data or None,
+        retentiebeleid=form.retentiebeleid.data or None,
+        retentie_reden=form.retentie_reden.data or "",
+        retentie_besluit=form.retentie_besluit.data or "",
+    )
+    try:
+        afdeling_service.update_department(db_session(), _user(), afdeling, gegevens)
+    except DomainError as exc:
+        if not exc.field_errors():
+            if isinstance(exc, NotFound | Forbidden):
+                raise
+            return _afdeling_page(afdeling, status=_status(exc), actie_fout=exc.message)
+        status = _show_error(form, exc)
+        return _afdeling_page(afdeling, gegevens_form=form, status=status)
+    flash(_("De gegevens van de afdeling zijn opgeslagen."), "succes")
+    return redirect(_afdeling_url(afdeling, "gegevens"))
+
+
+@bp.route("/beheer/afdelingen/<code>/zaaktypen/<identificatie>/verwijderen", methods=["POST"])
+@beheer_page
+def beheer_afdeling_zaaktype_verwijderen(code: str, identificatie: str):
+    def action(afdeling):
+        afdeling_service.unchoose_generic_zaaktype(db_session(), _user(), afdeling, identificatie)
+
+    return _afdeling_actie(
+        code,
+        action,
+        _("Het zaaktype is van de afdeling gehaald; lopende zaken houden het."),
+        "zaaktypen",
+    )
 
 
 @bp.route("/beheer/afdelingen/<code>/sluiting-starten", methods=["POST"])

@@ -342,6 +342,8 @@ def zaak(identificatie: str):
         else:
             hoofd.append(doc)
     waarden = {e.eigenschap.naam: e.waarde for e in found.eigenschappen}
+    from web.ui import toegang  # grants ("Toegang voor partners"), for the regie only
+
     return render_template(
         "zaken/detail.html",
         zaak=found,
@@ -350,6 +352,7 @@ def zaak(identificatie: str):
         bijlagen=bijlagen,
         audit=zaken_service.audit_trail(session, user, found),
         mag_wijzigen=access.can_change_zaak(user, found) and found.is_open,
+        **toegang.zaak_context(session, user, found),
     )
 
 
@@ -756,6 +759,8 @@ def document_inhoud(identificatie: str):
     response.content_length = versie.bestandsomvang
     # never rendered by the browser: a download, not sniffed, sandboxed if opened anyway
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; sandbox; frame-ancestors 'none'"
+    )
     response.headers["Cache-Control"] = "no-store, private"
     return response
