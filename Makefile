@@ -1,6 +1,6 @@
 # Dossierhuis — the two commands a newcomer needs:
 #   make run    set up .venv, create a demo archive in ./var on first run, serve on :8000
-#   make test   ruff, then the whole suite on SQLite (with the browser test) and PostgreSQL
+#   make test   ruff, then the whole suite on SQLite and on PostgreSQL (browser tests on both)
 #
 # System packages (libmagic, Debian's chromium) are installed with apt-get when missing.
 
@@ -136,7 +136,7 @@ PGADMIN = $(BIN)/python -c "$$PGADMIN_PY" "$(PG_SERVER_URL)"
 # the local server, dropped afterwards. One process: the fixtures build the schema once per
 # run, which parallel workers sharing one database would do at the same time.
 # Skipped when no PostgreSQL answers, unless REQUIRE_POSTGRES=1.
-test-postgres: system-deps translations
+test-postgres: system-deps translations browser $(AXE)
 	@mkdir -p $(RESULTS)
 	url="$${TEST_DATABASE_URL:-}"
 	if [ -z "$$url" ]; then
@@ -155,8 +155,8 @@ test-postgres: system-deps translations
 	  url="$(PG_SERVER_URL)/$$name"
 	  echo "PostgreSQL-testdatabase $$name (wordt na afloop verwijderd)"
 	fi
-	echo "$(BIN)/pytest -p no:xdist -m 'not e2e' (PostgreSQL)"
-	TEST_DATABASE_URL="$$url" $(BIN)/pytest -p no:xdist -m "not e2e" \
+	echo "$(BIN)/pytest -p no:xdist (PostgreSQL, browser tests included)"
+	AXE_JS=$(AXE) TEST_DATABASE_URL="$$url" $(BIN)/pytest -p no:xdist \
 	  --junitxml=$(RESULTS)/postgresql.xml $(PYTEST_ARGS)
 
 test: lint test-sqlite test-postgres

@@ -19,6 +19,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, event, false, or_, select
 from sqlalchemy.orm import Session, object_session
 
+from archive import rollen
 from archive.enums import Vertrouwelijkheid
 from archive.models import Document, Machtiging, User, Zaak
 from zaaktypen.models import AfdelingLid
@@ -143,6 +144,38 @@ def can_create_zaak(user: User, afdeling=None) -> bool:
         return any(rol in CHANGE_ROLES for rol, _ in t.afdelingen.values())
     reach = t.afdelingen.get(afdeling.id)
     return reach is not None and reach[0] in CHANGE_ROLES
+
+
+def grant_ceiling(user: User, zaak: Zaak) -> str | None:
+    """The highest clearance ``user`` may pass on with a grant on ``zaak`` (``None``: may not
+    grant). The department's regie passes on at most its own clearance, and only for a
+    zaak it sees itself; DIV (beheerder) at most the zaak's own level — a grant never
+    opens documents that the granter could not see or that are stricter than the zaak."""
+    if not user.is_active:
+        return None
+    options: list[str] = []
+    lid = toegang(user).afdelingen.get(zaak.afdeling_id)
+    if (
+        lid is not None
+        and lid[0] == "regie"
+        and _rank(lid[1]) >= _rank(zaak.vertrouwelijkheidaanduiding)
+    ):
+        options.append(lid[1])
+    if rollen.has_any(user, rollen.TOEGANG_VERLENEN):
+        options.append(zaak.vertrouwelijkheidaanduiding)
+    return max(options, key=_rank) if options else None
+
+
+def is_beheerder(user: User | None) -> bool:
+    return rollen.is_beheerder(user)
+
+
+def is_auditor(user: User | None) -> bool:
+    return rollen.is_auditor(user)
+
+
+def is_archivaris(user: User | None) -> bool:
+    return rollen.is_archivaris(user)
 
 
 def visible_afdeling_ids(user: User, *, for_change: bool = False) -> list[int]:

@@ -13,17 +13,18 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from archive import rollen
 from archive.audit import AuditEvent, ChainReport, verify_chain
 from archive.errors import Forbidden, ValidationFailed
 from archive.models import User, Zaak
 from archive.zaken import Page
 
-AUDIT_ROLES = frozenset({"auditor", "systeembeheerder"})
+AUDIT_ROLES = rollen.AUDIT
 MAX_PER_PAGE = 200
 
 
 def is_auditor(user: User | None) -> bool:
-    return bool(user is not None and user.is_active and AUDIT_ROLES & set(user.roles or []))
+    return rollen.is_auditor(user)
 
 
 def require_auditor(user: User | None) -> None:
@@ -130,3 +131,23 @@ def verify(session: Session, auditor: User) -> ChainReport:
         return verify_chain(checker)
     finally:
         checker.close()
+
+
+def document_trail(session: Session, user: User, document) -> list[AuditEvent]:
+    """A document's own history (filed, versions, links), for whoever may see it."""
+    from archive import access
+    from archive.errors import NotFound
+
+    if not access.can_view_document(user, document):
+        raise NotFound(f"Document '{document.identificatie}' bestaat niet.")
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.object_type == "document",
+                AuditEvent.object_id == document.identificatie,
+            )
+            .options(selectinload(AuditEvent.user))
+            .order_by(AuditEvent.id)
+        )
+    )

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import audit
+from archive import access, audit
 from archive.db import utcnow
 from archive.enums import Vertrouwelijkheid
 from archive.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -19,11 +19,7 @@ MAX_DAGEN = 366
 
 def _may_grant(actor: User, zaak: Zaak) -> bool:
     """Whoever directs the zaak's department (regie) or DIV (beheerder) may grant access."""
-    if not actor.is_active:
-        return False
-    if "beheerder" in (actor.roles or []):
-        return True
-    return any(lid.user_id == actor.id and lid.rol == "regie" for lid in zaak.afdeling.leden)
+    return access.grant_ceiling(actor, zaak) is not None
 
 
 def may_grant(actor: User, zaak: Zaak) -> bool:
@@ -56,8 +52,19 @@ def grant(
     if rol not in ROLLEN:
         errors["rol"] = ["Kies lezen of behandelen."]
     level = clearance or zaak.vertrouwelijkheidaanduiding
+    ceiling = access.grant_ceiling(actor, zaak)
     if level not in Vertrouwelijkheid.__members__:
         errors["clearance"] = ["Onbekend vertrouwelijkheidsniveau."]
+    elif Vertrouwelijkheid(level).rank < Vertrouwelijkheid(zaak.vertrouwelijkheidaanduiding).rank:
+        errors["clearance"] = [
+            f"Met clearance '{level}' ziet de partner deze zaak niet; kies ten minste "
+            f"'{zaak.vertrouwelijkheidaanduiding}'."
+        ]
+    elif Vertrouwelijkheid(level).rank > Vertrouwelijkheid(ceiling).rank:
+        errors["clearance"] = [
+            f"U kunt hoogstens clearance '{ceiling}' doorgeven: niet meer dan u zelf via "
+            "deze zaak mag zien."
+        ]
     if not user.is_active:
         errors["user"] = ["Deze gebruiker is niet actief."]
     if errors:

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from archive import rollen
 from archive.enums import Vertrouwelijkheid
 from archive.errors import Forbidden, NotFound, ValidationFailed
 from archive.models import (
@@ -81,7 +82,7 @@ class Inzage:
 
 
 def _require_auditor(user: User) -> None:
-    if not user.is_active or not ({"auditor", "systeembeheerder"} & set(user.roles or [])):
+    if not rollen.is_auditor(user):
         raise Forbidden("Alleen een auditor mag de toegangslog raadplegen.")
 
 

@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import audit
+from archive import audit, rollen
 from archive.db import utcnow
 from archive.enums import Gebruikersrol
 from archive.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
@@ -32,14 +32,14 @@ def use_cheap_hashing_for_tests() -> None:
 
 MIN_PASSWORD_LENGTH = 12
 TOKEN_PREFIX = "dh_"
-ADMIN_ROLES = frozenset({"beheerder", "systeembeheerder"})
+ADMIN_ROLES = rollen.BEHEER
 
 
 def is_user_admin(actor: User | None) -> bool:
     """Users and their rights are DIV's work; ``None`` is the system (CLI, demo, tests)."""
     if actor is None:
         return True
-    return bool(actor.is_active and ADMIN_ROLES & set(actor.roles or []))
+    return rollen.is_beheerder(actor)
 
 
 def require_user_admin(actor: User | None) -> None:

@@ -113,3 +113,57 @@ def test_concurrent_filing_into_one_zaak_loses_nothing(shared, tmp_path, setting
         assert linked == WORKERS * 3
         for doc in s.scalars(select(Document)):
             assert store.verify(doc.laatste_versie.sha256)
+
+
+def test_filing_and_creating_zaken_at_the_same_time(shared, tmp_path, settings):
+    """Half the workers file into one zaak while the other half open zaken: both kinds of
+    write contend for the same tables at once; nothing is lost or duplicated."""
+    from archive.blobstore import BlobStore
+    from tests import corpus
+
+    factory, ids = shared
+    store = BlobStore(settings.blob_dir)
+    paths = [
+        corpus.normal_pdf(tmp_path / f"gemengd-{i}.pdf", text=f"Gemengde brief {i}")
+        for i in range(WORKERS // 2 * 3)
+    ]
+
+    def work(worker):
+        made = []
+        for n in range(3):
+            with transaction(factory) as s:
+                user = s.get(User, ids["user"])
+                if worker % 2:
+                    zaak = open_zaak(
+                        s,
+                        user,
+                        zaaktype=s.get(ZaakType, ids["zaaktype"]),
+                        afdeling=s.get(Afdeling, ids["afdeling"]),
+                        omschrijving="gemengd",
+                    )
+                    made.append(("zaak", zaak.identificatie))
+                else:
+                    result = factories.file(
+                        s,
+                        user,
+                        s.get(Zaak, ids["zaak"]),
+                        paths[worker // 2 * 3 + n],
+                        s.get(InformatieObjectType, ids["iot"]),
+                        store,
+                    )
+                    made.append(("document", result.document.identificatie))
+        return made
+
+    results = [r for chunk in _run_concurrently(work, WORKERS) for r in chunk]
+    zaken_made = [i for kind, i in results if kind == "zaak"]
+    documents_made = [i for kind, i in results if kind == "document"]
+    assert len(set(zaken_made)) == len(zaken_made) == WORKERS // 2 * 3
+    assert len(set(documents_made)) == len(documents_made) == WORKERS // 2 * 3
+    with transaction(factory) as s:
+        assert s.scalar(select(func.count()).select_from(Zaak)) == WORKERS // 2 * 3 + 1
+        linked = s.scalar(
+            select(func.count())
+            .select_from(ZaakDocument)
+            .where(ZaakDocument.zaak_id == ids["zaak"])
+        )
+        assert linked == WORKERS // 2 * 3

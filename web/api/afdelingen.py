@@ -16,6 +16,7 @@ from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from archive import access
 from archive import afdelingen as sluiting
 from archive import users as users_service
 from archive.errors import Conflict, NotFound, ValidationFailed
@@ -28,7 +29,7 @@ from web.app import db_session
 from zaaktypen import afdelingen as afdelingen_service
 from zaaktypen import sjablonen
 from zaaktypen.models import Afdeling, ZaakType
-from zaaktypen.services import list_afdelingen
+from zaaktypen.services import list_afdelingen, require_beheerder
 
 afdelingen_blp = Blueprint(
     "afdelingen",
@@ -47,6 +48,7 @@ class _AfdelingMetZaakTypen:
 
     afdeling: Afdeling
     zaaktypen: list[ZaakType]
+    leden: list
 
     def __getattr__(self, name: str):
         return getattr(self.afdeling, name)
@@ -66,7 +68,12 @@ def _detail(session: Session, afdeling: Afdeling) -> _AfdelingMetZaakTypen:
         .where(ZaakType.afdeling_id == afdeling.id)
         .order_by(ZaakType.identificatie, ZaakType.versie)
     )
-    return _AfdelingMetZaakTypen(afdeling, list(eigen))
+    # who works where, with which clearance, is for DIV and the department itself
+    viewer = api_user()
+    zichtbaar = access.is_beheerder(viewer) or any(
+        lid.user_id == viewer.id for lid in afdeling.leden
+    )
+    return _AfdelingMetZaakTypen(afdeling, list(eigen), afdeling.leden if zichtbaar else [])
 
 
 def _location(afdeling: Afdeling) -> dict[str, str]:
@@ -284,9 +291,10 @@ class AfdelingRapport(MethodView):
         description="Het sluitingsrapport als bijlage: text/csv (standaard) of, met "
         "?formaat=pdf, application/pdf.",
     )
-    @problems(afdelingen_blp, 404, 409)
+    @problems(afdelingen_blp, 403, 404, 409)
     def get(self, args: dict, code: str):
-        """Download het sluitingsrapport van een gesloten afdeling (CSV of PDF)."""
+        """Download het sluitingsrapport van een gesloten afdeling (CSV of PDF); voor DIV."""
+        require_beheerder(api_user())
         session = db_session()
         afdeling = _afdeling(session, code)
         if afdeling.status != "gesloten":

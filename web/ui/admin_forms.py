@@ -161,9 +161,20 @@ class MachtigingForm(FlaskForm):
         description=_l("Als dd-mm-jjjj; hoogstens een jaar vooruit."),
     )
 
-    def fill(self, zaak) -> None:
+    def fill(self, zaak, user=None) -> None:
         self.rol.choices = [(r, labels.label(labels.LIDROL, r)) for r in ("lezen", "behandelen")]
-        self.clearance.choices = labels.choices(labels.VERTROUWELIJKHEID)
+        from archive import access
+        from archive.enums import Vertrouwelijkheid
+
+        # only what the granter may pass on: from the zaak's level up to their own ceiling
+        ceiling = access.grant_ceiling(user, zaak) if user is not None else None
+        low = Vertrouwelijkheid(zaak.vertrouwelijkheidaanduiding).rank
+        high = Vertrouwelijkheid(ceiling).rank if ceiling else len(Vertrouwelijkheid) - 1
+        self.clearance.choices = [
+            (code, naam)
+            for code, naam in labels.choices(labels.VERTROUWELIJKHEID)
+            if low <= Vertrouwelijkheid(code).rank <= high
+        ]
         if not self.clearance.data:
             self.clearance.data = zaak.vertrouwelijkheidaanduiding
 

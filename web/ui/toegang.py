@@ -7,7 +7,7 @@ fetched through the access policy first, so a zaak one may not see stays a 404.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -26,7 +26,7 @@ def zaak_context(session, user, zaak) -> dict:
     if not machtigingen.may_grant(user, zaak):
         return {"mag_machtigen": False, "machtigingen": [], "machtiging_form": None}
     form = af.MachtigingForm(formdata=None, prefix="toegang")
-    form.fill(zaak)
+    form.fill(zaak, user)
     return {
         "mag_machtigen": True,
         "machtigingen": machtigingen.active_grants(session, zaak),
@@ -38,7 +38,9 @@ def _zaak(identificatie: str):
     from web.ui.views import _user
 
     user = _user()
-    found = zaken_service.get_zaak(db_session(), user, identificatie)
+    found = zaken_service.get_zaak(
+        db_session(), user, identificatie, pad="ui" if request.method == "GET" else None
+    )
     if not machtigingen.may_grant(user, found):
         raise Forbidden(_("Alleen de regie van de afdeling verleent toegang tot deze zaak."))
     return user, found
@@ -65,7 +67,7 @@ def zaak_toegang(identificatie: str):
     session_ = db_session()
     user, zaak = _zaak(identificatie)
     form = af.MachtigingForm(prefix="toegang")
-    form.fill(zaak)
+    form.fill(zaak, user)
     if not form.is_submitted():
         return _page(zaak, form)
     if not form.validate_on_submit():
@@ -114,6 +116,8 @@ def zaak_toegang_intrekken(identificatie: str, machtiging_id: int):
 
 
 def _empty_form(zaak):
+    from web.ui.views import _user
+
     form = af.MachtigingForm(formdata=None, prefix="toegang")
-    form.fill(zaak)
+    form.fill(zaak, _user())
     return form
