@@ -219,7 +219,12 @@ def _check_type_fits_zaak(zaak: Zaak, iot: InformatieObjectType) -> None:
         )
 
 
-def _check_format_fits_type(inspectie: Inspectie, iot: InformatieObjectType) -> None:
+def _check_format_fits_type(
+    inspectie: Inspectie,
+    iot: InformatieObjectType,
+    *,
+    advies: str = "Zet het bestand om of kies een ander documenttype.",
+) -> None:
     """Also for an inspection made earlier without the type's narrower list."""
     from archive.errors import IngestRefused
     from archive.ingest.formats import describe
@@ -230,8 +235,7 @@ def _check_format_fits_type(inspectie: Inspectie, iot: InformatieObjectType) -> 
         raise IngestRefused(
             f"Dit bestand is een {describe(inspectie.formaat)}. Bij documenttype "
             f"'{iot.omschrijving}' zijn alleen toegestaan: "
-            f"{', '.join(describe(m) for m in allowed)}. Zet het bestand om of kies een ander "
-            "documenttype.",
+            f"{', '.join(describe(m) for m in allowed)}. {advies}",
             code="format_not_allowed_for_type",
         )
 
@@ -322,7 +326,13 @@ def file_new_version(
     store: BlobStore,
     max_bytes: int,
 ) -> DocumentVersie:
-    """A new version keeps every earlier one; e-mail attachments are not re-split."""
+    """A new version keeps every earlier one; e-mail attachments are not re-split.
+
+    The version must fit the document's type (its allowed formats) like the first one did;
+    a document the actor may not see is absent, whatever they may do in its zaken.
+    """
+    if not access.can_view_document(actor, document):
+        raise NotFound(f"Document '{document.identificatie}' bestaat niet.")
     zaken = [link.zaak for link in document.zaak_links]
     if not any(access.can_change_zaak(actor, z) for z in zaken):
         raise Forbidden("U mag dit document niet wijzigen.")
@@ -330,7 +340,10 @@ def file_new_version(
         raise Conflict("Een gearchiveerd document krijgt geen nieuwe versie.")
     if not any(z.is_open for z in zaken):
         raise Conflict("Alle zaken van dit document zijn afgesloten.")
+    iot = document.informatieobjecttype
+    # inspected against the whole allow-list, then refused naming the type (as file_document)
     inspectie = inspect_upload(upload, max_bytes=max_bytes)
+    _check_format_fits_type(inspectie, iot, advies="Zet het bestand om naar een van deze formaten.")
     try:
         _store(store, upload.path, inspectie)
         nummer = (document.laatste_versie.versie if document.laatste_versie else 0) + 1

@@ -116,6 +116,14 @@ def choose_generic_zaaktype(session: Session, actor, afdeling: Afdeling, identif
     keuze = AfdelingZaakType(zaaktype_identificatie=identificatie)
     afdeling.generieke_zaaktypen.append(keuze)
     session.flush()
+    audit.record(
+        session,
+        actor,
+        "afdeling.zaaktype_gekozen",
+        "afdeling",
+        afdeling.code,
+        na={"zaaktype": identificatie},
+    )
     return keuze
 
 
@@ -154,6 +162,7 @@ def set_member(
 
 @beheerder_only
 def remove_member(session: Session, actor, afdeling: Afdeling, user) -> None:
+    _require_not_closed(afdeling)
     lid = next((m for m in afdeling.leden if m.user_id == user.id), None)
     if lid is None:
         raise NotFound("Deze gebruiker is geen lid van de afdeling.")

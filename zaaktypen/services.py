@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import audit
+from archive import audit, rollen
 from archive.enums import Archiefnominatie, Richting, Rol, Vertrouwelijkheid
 from archive.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from zaaktypen import durations, selectielijst
@@ -81,12 +81,22 @@ def require_beheerder(actor) -> None:
     """Catalogue and departments are DIV's work; ``None`` is the system (CLI, migrations)."""
     if actor is None:
         return
-    roles = set(getattr(actor, "roles", None) or [])
-    if not actor.is_active or not roles & {"beheerder", "systeembeheerder"}:
+    if not rollen.is_beheerder(actor):
         raise Forbidden("Alleen een beheerder (DIV) mag de catalogus en afdelingen wijzigen.")
 
 
+def _require_department_open(zaaktype: ZaakType) -> None:
+    """A closed department is read-only, its own zaaktypen (every version) included."""
+    afdeling = zaaktype.afdeling
+    if afdeling is not None and afdeling.status == "gesloten":
+        raise Conflict(
+            f"Afdeling {afdeling.naam} is gesloten en alleen nog te raadplegen; zaaktype "
+            f"{zaaktype.identificatie} kan niet meer wijzigen."
+        )
+
+
 def _require_concept(zaaktype: ZaakType) -> None:
+    _require_department_open(zaaktype)
     if not zaaktype.concept:
         raise Conflict(
             f"Zaaktype {zaaktype.identificatie} versie {zaaktype.versie} is gepubliceerd en "
@@ -257,6 +267,48 @@ def _ref(zaaktype: ZaakType) -> str:
     return f"{zaaktype.identificatie}@{zaaktype.versie}"
 
 
+def _part_soort(part) -> str:
+    return {
+        StatusType: "statustype",
+        ResultaatType: "resultaattype",
+        RolType: "roltype",
+        Eigenschap: "eigenschap",
+        ZaakTypeInformatieObjectType: "informatieobjecttype",
+    }[type(part)]
+
+
+def _part_snapshot(part) -> dict:
+    """What the audit trail keeps of a part: its identity and the fields that matter."""
+    soort = _part_soort(part)
+    if soort == "statustype":
+        velden = ("volgnummer", "omschrijving", "doorlooptijd", "informeren")
+    elif soort == "resultaattype":
+        velden = (
+            "omschrijving",
+            "selectielijstklasse",
+            "archiefnominatie",
+            "archiefactietermijn",
+            "afleidingswijze",
+            "procestermijn",
+            "datumkenmerk",
+        )
+    elif soort == "roltype":
+        velden = ("omschrijving", "omschrijving_generiek")
+    elif soort == "eigenschap":
+        velden = ("naam", "formaat", "lengte", "verplicht", "waardenverzameling")
+    else:
+        velden = ("informatieobjecttype_id", "richting", "volgnummer")
+    snapshot = {"onderdeel": soort, "id": part.id} | {v: getattr(part, v) for v in velden}
+    if soort == "informatieobjecttype":
+        snapshot["omschrijving"] = part.informatieobjecttype.omschrijving
+    return snapshot
+
+
+def _record_part(session: Session, actor, zaaktype: ZaakType, part, actie: str) -> None:
+    """One audit event per part added; ``remove_part`` records the removed one itself."""
+    audit.record(session, actor, actie, "zaaktype", _ref(zaaktype), na=_part_snapshot(part))
+
+
 @beheerder_only
 def add_statustype(
     session: Session,
@@ -284,6 +336,7 @@ def add_statustype(
     )
     zaaktype.statustypen.append(statustype)
     session.flush()
+    _record_part(session, actor, zaaktype, statustype, "zaaktype.statustype_toegevoegd")
     return statustype
 
 
@@ -362,6 +415,7 @@ def add_resultaattype(
     resultaattype = ResultaatType(**validate_resultaattype(zaaktype, gegevens))
     zaaktype.resultaattypen.append(resultaattype)
     session.flush()
+    _record_part(session, actor, zaaktype, resultaattype, "zaaktype.resultaattype_toegevoegd")
     return resultaattype
 
 
@@ -381,6 +435,7 @@ def add_roltype(
     )
     zaaktype.roltypen.append(roltype)
     session.flush()
+    _record_part(session, actor, zaaktype, roltype, "zaaktype.roltype_toegevoegd")
     return roltype
 
 
@@ -425,6 +480,7 @@ def add_eigenschap(
     )
     zaaktype.eigenschappen.append(eigenschap)
     session.flush()
+    _record_part(session, actor, zaaktype, eigenschap, "zaaktype.eigenschap_toegevoegd")
     return eigenschap
 
 
@@ -447,6 +503,7 @@ def link_informatieobjecttype(
     )
     zaaktype.informatieobjecttypen.append(link)
     session.flush()
+    _record_part(session, actor, zaaktype, link, "zaaktype.informatieobjecttype_gekoppeld")
     return link
 
 
@@ -462,6 +519,7 @@ def remove_part(session: Session, actor, zaaktype: ZaakType, part) -> None:
         zaaktype.informatieobjecttypen,
     ):
         if part in collection:
+            snapshot = _part_snapshot(part)
             collection.remove(part)
             break
     else:
@@ -472,6 +530,9 @@ def remove_part(session: Session, actor, zaaktype: ZaakType, part) -> None:
     for i, statustype in enumerate(zaaktype.statustypen, 1):
         statustype.volgnummer = i
     session.flush()
+    audit.record(
+        session, actor, "zaaktype.onderdeel_verwijderd", "zaaktype", _ref(zaaktype), voor=snapshot
+    )
 
 
 def publication_problems(zaaktype: ZaakType) -> list[str]:
@@ -566,6 +627,7 @@ def publish(
 @beheerder_only
 def end_validity(session: Session, actor, zaaktype: ZaakType, einde: date | None) -> ZaakType:
     """The one change a published version still allows."""
+    _require_department_open(zaaktype)
     if zaaktype.concept:
         raise Conflict("Een concept heeft nog geen geldigheid; publiceer het eerst.")
     if einde is not None and einde < zaaktype.datum_begin_geldigheid:
@@ -612,6 +674,7 @@ def new_version(session: Session, actor, identificatie: str) -> ZaakType:
     if any(v.concept for v in versions):
         raise Conflict("Er is al een conceptversie; werk die af of publiceer die eerst.")
     latest = versions[-1]
+    _require_department_open(latest)
     copy = ZaakType(
         identificatie=latest.identificatie,
         versie=latest.versie + 1,
@@ -806,6 +869,40 @@ def validate_eigenschappen(zaaktype: ZaakType, values: dict[str, object]) -> dic
 # -- document types and lookups ------------------------------------------------------------
 
 
+IOT_VELDEN = ("omschrijving", "categorie", "vertrouwelijkheidaanduiding", "toegestane_formaten")
+
+
+def _check_informatieobjecttype(
+    omschrijving: str, vertrouwelijkheidaanduiding: str, categorie: str, formaten: list[str]
+) -> None:
+    from archive.ingest import ALLOWED_FORMATS
+
+    errors = _errors()
+    if not (omschrijving or "").strip():
+        errors["omschrijving"] = ["Geef een omschrijving."]
+    elif len(omschrijving.strip()) > 200:
+        errors["omschrijving"] = ["Maximaal 200 tekens."]
+    if len(categorie or "") > 80:
+        errors["categorie"] = ["Maximaal 80 tekens."]
+    _check_level(vertrouwelijkheidaanduiding, "vertrouwelijkheidaanduiding", errors)
+    unknown = [f for f in formaten if f not in ALLOWED_FORMATS]
+    if unknown:
+        errors["toegestane_formaten"] = [
+            f"Niet in de toegestane lijst van het archief: {', '.join(unknown)}."
+        ]
+    _raise(errors)
+
+
+def _check_omschrijving_free(session: Session, omschrijving: str, iot_id: int | None) -> None:
+    exists = select(InformatieObjectType.id).where(
+        InformatieObjectType.omschrijving == omschrijving
+    )
+    if iot_id is not None:
+        exists = exists.where(InformatieObjectType.id != iot_id)
+    if session.scalar(exists) is not None:
+        raise Conflict(f"Documenttype '{omschrijving}' bestaat al.", field="omschrijving")
+
+
 @beheerder_only
 def create_informatieobjecttype(
     session: Session,
@@ -816,28 +913,14 @@ def create_informatieobjecttype(
     categorie: str = "",
     toegestane_formaten: list[str] | None = None,
 ) -> InformatieObjectType:
-    from archive.ingest import ALLOWED_FORMATS
-
-    errors = _errors()
-    if not (omschrijving or "").strip():
-        errors["omschrijving"] = ["Geef een omschrijving."]
-    _check_level(vertrouwelijkheidaanduiding, "vertrouwelijkheidaanduiding", errors)
-    unknown = [f for f in toegestane_formaten or [] if f not in ALLOWED_FORMATS]
-    if unknown:
-        errors["toegestane_formaten"] = [
-            f"Niet in de toegestane lijst van het archief: {', '.join(unknown)}."
-        ]
-    _raise(errors)
-    exists = select(InformatieObjectType.id).where(
-        InformatieObjectType.omschrijving == omschrijving.strip()
-    )
-    if session.scalar(exists) is not None:
-        raise Conflict(f"Documenttype '{omschrijving}' bestaat al.", field="omschrijving")
+    formaten = list(dict.fromkeys(toegestane_formaten or []))
+    _check_informatieobjecttype(omschrijving, vertrouwelijkheidaanduiding, categorie, formaten)
+    _check_omschrijving_free(session, omschrijving.strip(), None)
     iot = InformatieObjectType(
         omschrijving=omschrijving.strip(),
         categorie=categorie,
         vertrouwelijkheidaanduiding=vertrouwelijkheidaanduiding,
-        toegestane_formaten=list(toegestane_formaten or []),
+        toegestane_formaten=formaten,
     )
     session.add(iot)
     session.flush()
@@ -849,6 +932,44 @@ def create_informatieobjecttype(
         str(iot.id),
         na={"omschrijving": iot.omschrijving},
     )
+    return iot
+
+
+@beheerder_only
+def update_informatieobjecttype(
+    session: Session,
+    actor,
+    iot: InformatieObjectType,
+    *,
+    omschrijving: str,
+    vertrouwelijkheidaanduiding: str,
+    categorie: str = "",
+    toegestane_formaten: list[str] | None = None,
+) -> InformatieObjectType:
+    """Change a document type. Documents already filed keep their own confidentiality and
+    versions; the new default and formats apply to what is filed from now on (new versions
+    included)."""
+    formaten = list(dict.fromkeys(toegestane_formaten or []))
+    _check_informatieobjecttype(omschrijving, vertrouwelijkheidaanduiding, categorie, formaten)
+    _check_omschrijving_free(session, omschrijving.strip(), iot.id)
+    voor = {v: getattr(iot, v) for v in IOT_VELDEN}
+    iot.omschrijving = omschrijving.strip()
+    iot.categorie = categorie or ""
+    iot.vertrouwelijkheidaanduiding = vertrouwelijkheidaanduiding
+    iot.toegestane_formaten = formaten
+    session.flush()
+    na = {v: getattr(iot, v) for v in IOT_VELDEN}
+    changed = [v for v in IOT_VELDEN if voor[v] != na[v]]
+    if changed:
+        audit.record(
+            session,
+            actor,
+            "informatieobjecttype.gewijzigd",
+            "informatieobjecttype",
+            str(iot.id),
+            voor={v: voor[v] for v in changed},
+            na={v: na[v] for v in changed},
+        )
     return iot
 
 
@@ -869,7 +990,8 @@ def list_informatieobjecttypen(session: Session) -> list[InformatieObjectType]:
     )
 
 
-MAX_ID = 2**63 - 1
+# catalogue ids and versie numbers are 32-bit integer columns
+MAX_ID = 2**31 - 1
 
 
 def _by_id(session: Session, model, ref: int | str):

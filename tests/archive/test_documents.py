@@ -134,6 +134,61 @@ def test_new_version_keeps_earlier_ones(db, world, zaak, store, tmp_path):
         documents.open_content(db, world.medewerker, doc, store=store, versie=9)
 
 
+def test_new_version_must_fit_the_document_type(db, world, zaak, store, tmp_path):
+    from zaaktypen import services as cat
+
+    alleen_pdf = cat.create_informatieobjecttype(
+        db,
+        None,
+        omschrijving="Besluit (alleen PDF)",
+        vertrouwelijkheidaanduiding="intern",
+        toegestane_formaten=["application/pdf"],
+    )
+    pdf = corpus.normal_pdf(tmp_path / "besluit.pdf", text="besluit")
+    doc = factories.file(db, world.medewerker, zaak, pdf, alleen_pdf, store).document
+    docx = corpus.docx(tmp_path / "besluit.docx", "gewijzigd besluit")
+    before = (_count(db, DocumentVersie), _count(db, AuditEvent), _blobs(store))
+    with pytest.raises(IngestRefused) as info:
+        documents.file_new_version(
+            db, world.medewerker, doc, Upload(docx, "besluit.docx"), store=store, max_bytes=10**7
+        )
+    assert info.value.code == "format_not_allowed_for_type"
+    assert "Besluit (alleen PDF)" in info.value.message
+    assert (_count(db, DocumentVersie), _count(db, AuditEvent), _blobs(store)) == before
+    assert [v.versie for v in doc.versies] == [1]
+    pdf2 = corpus.normal_pdf(tmp_path / "besluit2.pdf", text="gewijzigd besluit")
+    documents.file_new_version(
+        db, world.medewerker, doc, Upload(pdf2, "besluit2.pdf"), store=store, max_bytes=10**7
+    )
+    assert [v.versie for v in doc.versies] == [1, 2]
+
+
+def test_new_version_of_a_document_above_clearance_is_not_found(db, world, store, tmp_path):
+    behandelaar = factories.make_user(db)
+    factories.make_member(db, world.afdeling, behandelaar, clearance="zaakvertrouwelijk")
+    zaak = factories.make_zaak(
+        db, world.medewerker, zaaktype=world.zaaktype, afdeling=world.afdeling
+    )
+    pdf = corpus.normal_pdf(tmp_path / "geheim.pdf", text="geheim")
+    doc = factories.file(
+        db, world.medewerker, zaak, pdf, world.iot, store, vertrouwelijkheidaanduiding="geheim"
+    ).document
+    v2 = corpus.normal_pdf(tmp_path / "v2.pdf", text="overschreven")
+    with pytest.raises(NotFound):
+        documents.file_new_version(
+            db, behandelaar, doc, Upload(v2, "v2.pdf"), store=store, max_bytes=10**7
+        )
+    assert [v.versie for v in doc.versies] == [1]
+    documents.file_new_version(  # the zaak itself is theirs to change
+        db,
+        behandelaar,
+        factories.file(db, behandelaar, zaak, pdf, world.iot, store).document,
+        Upload(v2, "v2.pdf"),
+        store=store,
+        max_bytes=10**7,
+    )
+
+
 def test_identical_content_is_stored_once(db, world, zaak, store, tmp_path):
     path = corpus.normal_pdf(tmp_path / "a.pdf", text="zelfde inhoud")
     factories.file(db, world.medewerker, zaak, path, world.iot, store)

@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from archive.db import utcnow
-from archive.models import Document, Zaak
+from archive.models import Document, Rol, Zaak
 from archive.users import create_token, revoke_token
 from tests import corpus, factories
 
@@ -459,6 +459,36 @@ def test_add_and_list_betrokkenen(client, zaak, auth):
     assert [r["rol"] for r in listed.get_json()] == ["belanghebbende", "initiator"]
 
     _assert_problem(client.post(url, json=persoon, headers=auth), 409)
+
+
+def test_add_betrokkene_in_a_roltype(client, db, world, zaak, auth):
+    url = f"/api/v1/zaken/{zaak.identificatie}/betrokkenen"
+    behandelaar, initiator = world.zaaktype.roltypen
+    body = {"type": "niet_natuurlijk_persoon", "kvk_nummer": "12345678", "naam": "GGD"}
+    response = client.post(url, json=body | {"roltype": "initiator"}, headers=auth)  # by name
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["rol"] == "initiator"
+    assert response.get_json()["roltype"] == initiator.omschrijving
+    response = client.post(url, json=body | {"roltype": behandelaar.id}, headers=auth)  # by id
+    assert response.status_code == 201, response.get_json()
+    rollen = db.scalars(select(Rol).where(Rol.zaak_id == zaak.id).order_by(Rol.id)).all()
+    assert [r.roltype_id for r in rollen] == [initiator.id, behandelaar.id]
+    _assert_problem(client.post(url, json=body | {"roltype": behandelaar.id}, headers=auth), 409)
+
+    ander = factories.make_zaaktype(db).roltypen[0]
+    _commit(db)
+    for roltype in (ander.id, "Procesregie (gemeente)"):
+        problem = _assert_problem(
+            client.post(url, json=body | {"roltype": roltype}, headers=auth), 422
+        )
+        assert "Behandelaar" in problem["errors"]["roltype"][0]
+    problem = _assert_problem(client.post(url, json=body, headers=auth), 422)  # neither
+    assert "rol" in problem["errors"]
+    problem = _assert_problem(
+        client.post(url, json=body | {"roltype": initiator.id, "rol": "adviseur"}, headers=auth),
+        422,
+    )
+    assert "rol" in problem["errors"]
 
 
 @pytest.mark.parametrize(

@@ -870,7 +870,8 @@ def test_department_closing_lifecycle_and_report(client, db, world, beheer, mw):
     }
     zaak = _ok(client.post("/api/v1/zaken", json=zaak_body, headers=mw), 201)
     # not closing yet: no report, and closing needs 'sluitend' first
-    _assert_problem(client.get(f"{url}/rapport", headers=mw), 409)
+    _assert_problem(client.get(f"{url}/rapport", headers=beheer), 409)
+    _assert_problem(client.get(f"{url}/rapport", headers=mw), 403)  # DIV's record only
     _assert_problem(client.post(f"{url}/sluiten", headers=beheer), 409)
 
     closing = _ok(client.post(f"{url}/sluiting-starten", headers=beheer))
@@ -922,7 +923,8 @@ def test_department_closing_lifecycle_and_report(client, db, world, beheer, mw):
         409,
     )
 
-    download = client.get(rapport["csv"], headers=mw)
+    _assert_problem(client.get(rapport["csv"], headers=mw), 403)
+    download = client.get(rapport["csv"], headers=beheer)
     assert download.status_code == 200
     assert download.mimetype == "text/csv"
     assert (
@@ -931,14 +933,15 @@ def test_department_closing_lifecycle_and_report(client, db, world, beheer, mw):
     )
     rows = list(csv.reader(io.StringIO(download.get_data(as_text=True))))
     assert rows[0][0] == "identificatie" and rows[1][0] == zaak["identificatie"]
-    assert rows[1][2].startswith("'=")  # no spreadsheet formula
-    pdf = client.get(f"{url}/rapport?formaat=pdf", headers=mw)
+    # DIV is no member: the omschrijving of a zaak it may not see stays hidden
+    assert rows[1][2] == "(afgeschermd)"
+    pdf = client.get(f"{url}/rapport?formaat=pdf", headers=beheer)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.data.startswith(b"%PDF")
     assert pdf.headers["Content-Disposition"].endswith('.pdf"')
     assert (
         "formaat"
-        in _assert_problem(client.get(f"{url}/rapport?formaat=docx", headers=mw), 422)["errors"]
+        in _assert_problem(client.get(f"{url}/rapport?formaat=docx", headers=beheer), 422)["errors"]
     )
 
 
@@ -971,6 +974,7 @@ def _writes(world) -> list[tuple[str, str, dict | None]]:
             "/api/v1/informatieobjecttypen",
             {"omschrijving": "x", "vertrouwelijkheidaanduiding": "intern"},
         ),
+        ("patch", f"/api/v1/informatieobjecttypen/{world.iot.id}", {"categorie": "x"}),
         ("post", "/api/v1/afdelingen", _virtual_body()),
         (
             "put",
@@ -1036,6 +1040,58 @@ def test_create_informatieobjecttype(client, beheer, mw):
     bad = dict(body, omschrijving="Ander", toegestane_formaten=["application/x-msdownload"])
     response = client.post("/api/v1/informatieobjecttypen", json=bad, headers=beheer)
     assert "toegestane_formaten" in _assert_problem(response, 422)["errors"]
+
+
+def test_update_informatieobjecttype(client, db, world, beheer, mw):
+    from archive.audit import AuditEvent
+
+    url = f"/api/v1/informatieobjecttypen/{world.iot.id}"
+    changed = _ok(
+        client.patch(
+            url,
+            json={"categorie": "Melding", "toegestane_formaten": ["application/pdf"]},
+            headers=beheer,
+        )
+    )
+    assert changed["categorie"] == "Melding" and changed["toegestane_formaten"] == [
+        "application/pdf"
+    ]
+    assert changed["omschrijving"] == world.iot.omschrijving  # not sent, not changed
+    changed = _ok(
+        client.patch(
+            url,
+            json={"vertrouwelijkheidaanduiding": "geheim", "toegestane_formaten": []},
+            headers=beheer,
+        )
+    )
+    assert changed["vertrouwelijkheidaanduiding"] == "geheim"
+    assert changed["toegestane_formaten"] == [] and changed["categorie"] == "Melding"
+    events = db.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.actie == "informatieobjecttype.gewijzigd",
+            AuditEvent.object_id == str(world.iot.id),
+        )
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [e.na for e in events] == [
+        {"categorie": "Melding", "toegestane_formaten": ["application/pdf"]},
+        {"vertrouwelijkheidaanduiding": "geheim", "toegestane_formaten": []},
+    ]
+    _assert_problem(client.patch(url, json={"categorie": "x"}, headers=mw), 403)
+    ander = factories.make_iot(db, omschrijving="Ander documenttype")
+    _commit(db)
+    response = client.patch(url, json={"omschrijving": ander.omschrijving}, headers=beheer)
+    assert "omschrijving" in _assert_problem(response, 409)["errors"]
+    response = client.patch(
+        url, json={"toegestane_formaten": ["application/x-msdownload"]}, headers=beheer
+    )
+    assert "toegestane_formaten" in _assert_problem(response, 422)["errors"]
+    response = client.patch(url, json={"vertrouwelijkheidaanduiding": "top"}, headers=beheer)
+    assert "vertrouwelijkheidaanduiding" in _assert_problem(response, 422)["errors"]
+    _assert_problem(
+        client.patch("/api/v1/informatieobjecttypen/999999", json={}, headers=beheer), 404
+    )
 
 
 # --- selectielijst --------------------------------------------------------------------------------
@@ -1177,7 +1233,7 @@ def test_openapi_lists_the_catalogue_and_department_routes(client):
         f"{versie}/informatieobjecttypen": {"post"},
         f"{versie}/{{deel}}/{{deel_id}}": {"delete"},
         "/api/v1/informatieobjecttypen": {"get", "post"},
-        "/api/v1/informatieobjecttypen/{iot_id}": {"get"},
+        "/api/v1/informatieobjecttypen/{iot_id}": {"get", "patch"},
         "/api/v1/afdelingen": {"get", "post"},
         "/api/v1/afdelingen/{code}": {"get"},
         "/api/v1/afdelingen/{code}/leden/{gebruikersnaam}": {"put", "delete"},

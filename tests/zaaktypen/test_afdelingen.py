@@ -226,3 +226,75 @@ def test_report_lists_every_zaak_but_masks_what_the_viewer_may_not_see(db, world
     assert voor_beheerder.omschrijving == lifecycle.AFGESCHERMD
     [voor_lid] = lifecycle.report_rows(db, afdeling, world.medewerker)
     assert voor_lid.omschrijving == "Gezin Jansen, Kerkstraat 1"
+
+
+def test_a_closed_department_is_read_only(db, world):
+    from zaaktypen import services as cat
+
+    b = world.beheerder
+    afdeling = _virtueel(db, b)
+    factories.make_member(db, afdeling, world.medewerker)
+    eigen = cat.create_zaaktype(
+        db,
+        b,
+        identificatie="VLOP26-OPVANG",
+        omschrijving="Opvanglocatie",
+        vertrouwelijkheidaanduiding="vertrouwelijk",
+        statustypen=["Aangemeld", "Gesloten"],
+        resultaattypen=["Gesloten"],
+        afdeling=afdeling,
+    )
+    concept = cat.create_zaaktype(
+        db,
+        b,
+        identificatie="VLOP26-BRIEF",
+        omschrijving="Bewonersbrief",
+        vertrouwelijkheidaanduiding="vertrouwelijk",
+        statustypen=["Opgesteld", "Verzonden"],
+        resultaattypen=["Verzonden"],
+        afdeling=afdeling,
+        publiceren=False,
+    )
+    afdelingen.start_closing(db, b, afdeling)
+    lifecycle.close(db, b, afdeling)
+    refusals = [
+        lambda: afdelingen.remove_member(db, b, afdeling, world.medewerker),
+        lambda: cat.new_version(db, b, eigen.identificatie),
+        lambda: cat.end_validity(db, b, eigen, date.today()),
+        lambda: cat.publish(db, b, concept),
+        lambda: cat.add_statustype(db, b, concept, omschrijving="Gearchiveerd"),
+        lambda: cat.remove_part(db, b, concept, concept.roltypen[0]),
+    ]
+    for refuse in refusals:
+        with pytest.raises(Conflict) as info:
+            refuse()
+        assert "gesloten" in info.value.message and afdeling.naam in info.value.message
+    assert [lid.user_id for lid in afdeling.leden] == [world.medewerker.id]
+    assert eigen.datum_einde_geldigheid is None and concept.concept
+    assert [v.versie for v in cat._versions(db, eigen.identificatie)] == [1]
+    assert len(concept.statustypen) == 2 and len(concept.roltypen) == 2
+
+
+def test_choosing_a_generic_zaaktype_is_audited(db, world):
+    from sqlalchemy import select
+
+    from archive.audit import AuditEvent
+
+    afdeling = _virtueel(db, world.beheerder)
+    ident = world.zaaktype.identificatie
+
+    def events():
+        return db.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.object_type == "afdeling", AuditEvent.object_id == afdeling.code)
+            .where(AuditEvent.actie.like("afdeling.zaaktype_%"))
+            .order_by(AuditEvent.id)
+        ).all()
+
+    afdelingen.choose_generic_zaaktype(db, world.beheerder, afdeling, ident)
+    afdelingen.choose_generic_zaaktype(db, world.beheerder, afdeling, ident)  # already chosen
+    afdelingen.unchoose_generic_zaaktype(db, world.beheerder, afdeling, ident)
+    assert [(e.actie, e.na or e.voor, e.user_id) for e in events()] == [
+        ("afdeling.zaaktype_gekozen", {"zaaktype": ident}, world.beheerder.id),
+        ("afdeling.zaaktype_verwijderd", {"zaaktype": ident}, world.beheerder.id),
+    ]

@@ -305,3 +305,159 @@ def test_remove_part_renumbers_statustypen(db, world):
 def test_factory_zaaktype_is_published(db, world):
     assert world.zaaktype.gepubliceerd
     assert factories.make_zaaktype(db).datum_begin_geldigheid == date(2000, 1, 1)
+
+
+# --- audit of every catalogue change ----------------------------------------------------------
+
+
+def _events(db, **where):
+    from sqlalchemy import select
+
+    from archive.audit import AuditEvent
+
+    query = select(AuditEvent).order_by(AuditEvent.id)
+    for name, value in where.items():
+        query = query.where(getattr(AuditEvent, name) == value)
+    return list(db.scalars(query))
+
+
+def test_every_part_change_is_one_audit_event(db, world):
+    b = world.beheerder
+    zt = _concept(db, b, selectielijst_procestype=11)
+    ref = f"{zt.identificatie}@{zt.versie}"
+    iot = factories.make_iot(db, omschrijving="Melding per telefoon")
+
+    def one_new_event(actie: str, change):
+        before = len(_events(db))
+        result = change()
+        new = _events(db)[before:]
+        assert [(e.actie, e.object_type, e.object_id, e.user_id) for e in new] == [
+            (actie, "zaaktype", ref, b.id)
+        ]
+        return result, new[0]
+
+    status, event = one_new_event(
+        "zaaktype.statustype_toegevoegd",
+        lambda: cat.add_statustype(db, b, zt, omschrijving="Ontvangen", doorlooptijd="P1W"),
+    )
+    assert event.na == {
+        "onderdeel": "statustype",
+        "id": status.id,
+        "volgnummer": 1,
+        "omschrijving": "Ontvangen",
+        "doorlooptijd": "P1W",
+        "informeren": False,
+    }
+    _, event = one_new_event(
+        "zaaktype.resultaattype_toegevoegd",
+        lambda: cat.add_resultaattype(
+            db, b, zt, ResultaatTypeGegevens(omschrijving="Klaar", selectielijstklasse="11.1")
+        ),
+    )
+    assert event.na["selectielijstklasse"] == "11.1" and event.na["archiefnominatie"]
+    _, event = one_new_event(
+        "zaaktype.roltype_toegevoegd",
+        lambda: cat.add_roltype(
+            db, b, zt, omschrijving="Procesregie", omschrijving_generiek="zaakcoordinator"
+        ),
+    )
+    assert event.na["omschrijving"] == "Procesregie"
+    _, event = one_new_event(
+        "zaaktype.eigenschap_toegevoegd",
+        lambda: cat.add_eigenschap(db, b, zt, EigenschapGegevens(naam="wijk", verplicht=True)),
+    )
+    assert (event.na["naam"], event.na["verplicht"]) == ("wijk", True)
+    link, event = one_new_event(
+        "zaaktype.informatieobjecttype_gekoppeld",
+        lambda: cat.link_informatieobjecttype(db, b, zt, iot, richting="inkomend"),
+    )
+    assert (event.na["omschrijving"], event.na["richting"]) == ("Melding per telefoon", "inkomend")
+    for part, soort in (
+        (link, "informatieobjecttype"),
+        (zt.eigenschappen[0], "eigenschap"),
+        (zt.roltypen[0], "roltype"),
+        (zt.resultaattypen[0], "resultaattype"),
+        (status, "statustype"),
+    ):
+        part_id = part.id
+        _, event = one_new_event(
+            "zaaktype.onderdeel_verwijderd", lambda part=part: cat.remove_part(db, b, zt, part)
+        )
+        assert event.na is None
+        assert (event.voor["onderdeel"], event.voor["id"]) == (soort, part_id)
+    # a refused change writes nothing
+    before = len(_events(db))
+    with pytest.raises(ValidationFailed):
+        cat.add_statustype(db, b, zt, omschrijving="")
+    assert len(_events(db)) == before
+
+
+def test_update_informatieobjecttype(db, world):
+    b = world.beheerder
+    iot = factories.make_iot(db, omschrijving="Brief", vertrouwelijkheidaanduiding="intern")
+    cat.update_informatieobjecttype(
+        db,
+        b,
+        iot,
+        omschrijving="Brief aan bewoner",
+        categorie="Correspondentie",
+        vertrouwelijkheidaanduiding="vertrouwelijk",
+        toegestane_formaten=["application/pdf", "application/pdf"],
+    )
+    assert (iot.omschrijving, iot.categorie, iot.vertrouwelijkheidaanduiding) == (
+        "Brief aan bewoner",
+        "Correspondentie",
+        "vertrouwelijk",
+    )
+    assert iot.toegestane_formaten == ["application/pdf"]
+    (event,) = _events(db, actie="informatieobjecttype.gewijzigd", object_id=str(iot.id))
+    assert event.user_id == b.id
+    assert event.voor == {
+        "omschrijving": "Brief",
+        "categorie": "",
+        "vertrouwelijkheidaanduiding": "intern",
+        "toegestane_formaten": [],
+    }
+    assert event.na["omschrijving"] == "Brief aan bewoner"
+    # saving without a change writes no event
+    cat.update_informatieobjecttype(
+        db,
+        b,
+        iot,
+        omschrijving="Brief aan bewoner",
+        categorie="Correspondentie",
+        vertrouwelijkheidaanduiding="vertrouwelijk",
+        toegestane_formaten=["application/pdf"],
+    )
+    assert len(_events(db, actie="informatieobjecttype.gewijzigd")) == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"omschrijving": " "}, "omschrijving"),
+        ({"omschrijving": "x" * 201}, "omschrijving"),
+        ({"categorie": "x" * 81}, "categorie"),
+        ({"vertrouwelijkheidaanduiding": "top"}, "vertrouwelijkheidaanduiding"),
+        ({"toegestane_formaten": ["application/x-msdownload"]}, "toegestane_formaten"),
+    ],
+)
+def test_update_informatieobjecttype_refusals(db, world, kwargs, field):
+    iot = factories.make_iot(db, omschrijving="Verslag")
+    args = {"omschrijving": "Verslag", "vertrouwelijkheidaanduiding": "intern"} | kwargs
+    with pytest.raises(ValidationFailed) as info:
+        cat.update_informatieobjecttype(db, world.beheerder, iot, **args)
+    assert field in info.value.errors
+    assert iot.omschrijving == "Verslag" and iot.vertrouwelijkheidaanduiding == "zaakvertrouwelijk"
+
+
+def test_update_informatieobjecttype_is_for_beheerders_and_keeps_names_unique(db, world):
+    iot = factories.make_iot(db, omschrijving="Verslag")
+    factories.make_iot(db, omschrijving="Notitie")
+    args = {"omschrijving": "Notitie", "vertrouwelijkheidaanduiding": "intern"}
+    with pytest.raises(Conflict) as info:
+        cat.update_informatieobjecttype(db, world.beheerder, iot, **args)
+    assert info.value.field == "omschrijving"
+    with pytest.raises(Forbidden):
+        cat.update_informatieobjecttype(db, world.medewerker, iot, **args | {"omschrijving": "Y"})
+    assert iot.omschrijving == "Verslag"

@@ -422,6 +422,31 @@ class InformatieObjectTypeDetail(MethodView):
         checked_number(iot_id, "Documenttype")
         return catalogus.get_informatieobjecttype(db_session(), iot_id)
 
+    @catalogus_blp.arguments(cs.InformatieObjectTypeWijzigSchema)
+    @catalogus_blp.response(200, cs.InformatieObjectTypeSchema)
+    @problems(catalogus_blp, 403, 404, 409)
+    def patch(self, data: dict, iot_id: int):
+        """Wijzig een documenttype (alleen de meegestuurde velden; alleen beheerder).
+
+        Geldt voor wat vanaf nu wordt gearchiveerd, nieuwe versies inbegrepen; documenten
+        die er al zijn houden hun eigen vertrouwelijkheidaanduiding."""
+        checked_number(iot_id, "Documenttype")
+        session = db_session()
+        iot = catalogus.get_informatieobjecttype(session, iot_id)
+        return catalogus.update_informatieobjecttype(
+            session,
+            api_user(),
+            iot,
+            omschrijving=data.get("omschrijving", iot.omschrijving),
+            categorie=_text(data.get("categorie", iot.categorie)),
+            vertrouwelijkheidaanduiding=data.get(
+                "vertrouwelijkheidaanduiding", iot.vertrouwelijkheidaanduiding
+            ),
+            toegestane_formaten=list(
+                data.get("toegestane_formaten", iot.toegestane_formaten) or []
+            ),
+        )
+
 
 # --- selectielijst ----------------------------------------------------------------------------
 

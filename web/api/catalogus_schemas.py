@@ -240,6 +240,23 @@ class InformatieObjectTypeInvoerSchema(InvoerSchema):
     )
 
 
+class InformatieObjectTypeWijzigSchema(InvoerSchema):
+    """PATCH of a document type: only the fields sent change."""
+
+    omschrijving = Tekst(validate=validate.Length(min=1, max=200, error="Geef 1 tot {max} tekens."))
+    categorie = _tekst(80, allow_none=True)
+    vertrouwelijkheidaanduiding = Tekst(
+        validate=one_of(Vertrouwelijkheid),
+        metadata={"description": "Standaard voor documenten die vanaf nu worden gearchiveerd."},
+    )
+    toegestane_formaten = Lijst(
+        _tekst(120),
+        allow_none=True,
+        validate=validate.Length(max=50, error="Maximaal {max} formaten."),
+        metadata={"description": "MIME-types; leeg is de hele toegestane lijst van het archief."},
+    )
+
+
 # --- zaaktypen: output ----------------------------------------------------------------------
 
 

@@ -77,7 +77,8 @@ def _zaak(identificatie: str) -> Zaak:
 
 def _zaak_for_change(identificatie: str) -> Zaak:
     _checked_identificatie(identificatie, "Zaak")
-    return zaken_service.get_zaak_for_change(db_session(), api_user(), identificatie)
+    # the answer carries the whole zaak: a view for the access log
+    return zaken_service.get_zaak_for_change(db_session(), api_user(), identificatie, pad="api")
 
 
 def _document(identificatie: str, *, pad: str | None = "api") -> Document:
@@ -308,12 +309,22 @@ class ZaakBetrokkenen(MethodView):
             geboortedatum=data.get("geboortedatum"),
             naam=data["naam"],
         )
+        roltype = None
+        if data.get("roltype") is not None:
+            roltype = _choose(
+                zaak.zaaktype.roltypen,
+                data["roltype"],
+                number_attr="id",
+                field="roltype",
+                soort="roltype",
+            )
         rol = zaken_service.add_betrokkene(
             db_session(),
             api_user(),
             zaak,
             gegevens,
-            rol=data["rol"],
+            rol=data.get("rol"),
+            roltype_id=roltype.id if roltype is not None else None,
             toelichting=data.get("toelichting") or "",
         )
         location = url_for(

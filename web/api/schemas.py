@@ -291,7 +291,16 @@ class AfsluitenInvoerSchema(InvoerSchema):
 
 class BetrokkeneInvoerSchema(InvoerSchema):
     type = Tekst(required=True, validate=one_of(BetrokkeneType))
-    rol = Tekst(required=True, validate=one_of(Rol))
+    rol = Tekst(
+        validate=one_of(Rol),
+        metadata={"description": "Generieke rol; niet nodig bij een roltype (dat heeft er een)."},
+    )
+    roltype = NummerOfOmschrijving(
+        metadata={
+            "description": "Id of omschrijving van een roltype van het zaaktype, "
+            "bijvoorbeeld 'Procesregie (gemeente)'."
+        },
+    )
     toelichting = Tekst(allow_none=True, load_default="")
     bsn = Tekst(load_default="", validate=max_length(9))
     kvk_nummer = Tekst(load_default="", validate=max_length(8))
@@ -302,6 +311,13 @@ class BetrokkeneInvoerSchema(InvoerSchema):
     geslachtsnaam = Tekst(load_default="", validate=max_length(200))
     geboortedatum = Datum(allow_none=True, load_default=None)
     naam = Tekst(load_default="", validate=max_length(300))
+
+    @ma.validates_schema
+    def _rol_of_roltype(self, data, **kwargs):
+        if not data.get("rol") and data.get("roltype") is None:
+            raise ma.ValidationError(
+                "Geef een rol: een roltype van het zaaktype of een generieke rol.", "rol"
+            )
 
 
 class DocumentInvoerSchema(InvoerSchema):
@@ -368,6 +384,11 @@ class ZaakSchema(ma.Schema):
     archiefnominatie = fields.String(allow_none=True)
     archiefactiedatum = fields.Date(allow_none=True)
     archiefstatus = fields.String()
+    brondatum = fields.Date(allow_none=True)
+    archiefnominatie_bron = fields.String()
+    archief_wacht_op = fields.String(
+        allow_none=True, metadata={"description": "Welk gegeven de berekening nog mist."}
+    )
 
     def _url(self, zaak) -> str:
         return _url("zaken.ZaakDetail", identificatie=zaak.identificatie)
@@ -427,6 +448,11 @@ class BetrokkeneSchema(ma.Schema):
 class RolSchema(ma.Schema):
     id = fields.Integer()
     rol = fields.String(attribute="omschrijving")
+    roltype = fields.String(
+        attribute="roltype.omschrijving",
+        allow_none=True,
+        metadata={"description": "De rol uit het zaaktype, als er een gekozen is."},
+    )
     toelichting = fields.String()
     aangemaakt_op = fields.DateTime()
     betrokkene = fields.Nested(BetrokkeneSchema)
@@ -463,10 +489,21 @@ class DocumentSchema(ma.Schema):
     richting = fields.String()
     status = fields.String()
     taal = fields.String()
-    bijlage_van = fields.String(attribute="bijlage_van.identificatie", allow_none=True)
+    bijlage_van = fields.Method("_bijlage_van", allow_none=True)
     inhoud = fields.Method("_inhoud")
     versies = fields.List(fields.Nested(VersieSchema))
     zaken = fields.Method("_zaken")
+
+    # Only what the caller may see: a zaak or parent message above their clearance is
+    # absent here, as everywhere else.
+    def _bijlage_van(self, document) -> str | None:
+        from archive import access
+        from web.api.auth import api_user
+
+        parent = document.bijlage_van
+        if parent is None or not access.can_view_document(api_user(), parent):
+            return None
+        return parent.identificatie
 
     def _url(self, document) -> str:
         return _url("documenten.DocumentDetail", identificatie=document.identificatie)
@@ -475,7 +512,15 @@ class DocumentSchema(ma.Schema):
         return _url("documenten.DocumentInhoud", identificatie=document.identificatie)
 
     def _zaken(self, document) -> list[str]:
-        return sorted(link.zaak.identificatie for link in document.zaak_links)
+        from archive import access
+        from web.api.auth import api_user
+
+        user = api_user()
+        return sorted(
+            link.zaak.identificatie
+            for link in document.zaak_links
+            if access.can_view_zaak(user, link.zaak)
+        )
 
 
 class GeweigerdeBijlageSchema(ma.Schema):

@@ -466,6 +466,38 @@ def beheer_informatieobjecttypen():
     ), status
 
 
+@bp.route("/beheer/informatieobjecttypen/<int:iot_id>", methods=["GET", "POST"])
+@beheer_page
+def beheer_informatieobjecttype(iot_id: int):
+    session_ = db_session()
+    try:
+        iot = catalogus.get_informatieobjecttype(session_, iot_id)
+    except NotFound as exc:
+        raise NotFound(exc.message) from None  # the page, not a field error
+    form = bf.InformatieObjectTypeForm(obj=iot)
+    form.fill(_allowed_formats())
+    status = 200
+    if form.validate_on_submit():
+        try:
+            catalogus.update_informatieobjecttype(
+                session_,
+                _user(),
+                iot,
+                omschrijving=form.omschrijving.data,
+                categorie=form.categorie.data or "",
+                vertrouwelijkheidaanduiding=form.vertrouwelijkheidaanduiding.data,
+                toegestane_formaten=list(form.toegestane_formaten.data or []),
+            )
+        except DomainError as exc:
+            status = _show_error(form, exc)
+        else:
+            flash(_("Documenttype %(naam)s is gewijzigd.", naam=iot.omschrijving), "succes")
+            return redirect(url_for("ui.beheer_informatieobjecttypen"))
+    elif form.is_submitted():
+        status = 422
+    return render_template("beheer/informatieobjecttype.html", form=form, iot=iot), status
+
+
 # --- departments ----------------------------------------------------------------------------
 
 

@@ -269,6 +269,9 @@ class AfsluitenForm(FlaskForm):
             raise ValidationError(_l("Kies een resultaat."))
 
 
+ROLTYPE_KEUZE = "roltype-"
+
+
 class BetrokkeneForm(FlaskForm):
     type = SelectField(_l("Soort betrokkene"), default="natuurlijk_persoon")
     rol = SelectField(_l("Rol in de zaak"), default="belanghebbende")
@@ -302,9 +305,35 @@ class BetrokkeneForm(FlaskForm):
     )
     toelichting = TextAreaField(_l("Toelichting"), validators=[Optional()])
 
-    def fill(self) -> None:
+    # a service's refusal of the roltype belongs on the one role select
+    error_aliases = {"roltype": "rol"}
+
+    def fill(self, zaak=None) -> None:
+        """The zaaktype's own roltypen first (as ``roltype-<id>``), then the generic roles."""
         self.type.choices = labels.choices(labels.BETROKKENE_TYPE)
-        self.rol.choices = labels.choices(labels.ROL)
+        generiek = labels.choices(labels.ROL)
+        roltypen = list(zaak.zaaktype.roltypen) if zaak is not None else []
+        if not roltypen:
+            self.rol.choices = generiek
+            return
+        self.rol.choices = {
+            str(_l("Rollen van dit zaaktype")): [
+                (
+                    f"{ROLTYPE_KEUZE}{r.id}",
+                    f"{r.omschrijving} ({labels.ROL.get(r.omschrijving_generiek, '')})",
+                )
+                for r in roltypen
+            ],
+            str(_l("Generieke rollen")): generiek,
+        }
+
+    def rol_keuze(self) -> dict:
+        """The chosen role as add_betrokkene's ``rol`` / ``roltype_id`` arguments."""
+        value = self.rol.data or ""
+        nummer = value.removeprefix(ROLTYPE_KEUZE)
+        if value.startswith(ROLTYPE_KEUZE) and nummer.isdigit():
+            return {"rol": None, "roltype_id": int(nummer)}
+        return {"rol": value, "roltype_id": None}
 
 
 def apply_errors(
@@ -320,12 +349,13 @@ def apply_errors(
     errors on ``eigenschappen.<naam>`` go into ``eigenschappen`` when given.
     """
     fields = fields or {}
+    aliases = getattr(form, "error_aliases", {})
     errors = exc.field_errors()
     for name, messages in errors.items():
         if eigenschappen is not None and name.startswith("eigenschappen."):
             eigenschappen.setdefault(name.partition(".")[2], []).extend(messages)
             continue
-        field = fields.get(name) or form._fields.get(name)
+        field = fields.get(name) or form._fields.get(aliases.get(name, name))
         if field is None:
             form.form_errors.extend(messages)
         else:
