@@ -11,7 +11,8 @@ import io
 import struct
 import zipfile
 import zlib
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -434,23 +435,172 @@ def _compound_file(path: Path, streams: dict[str, bytes | None]) -> Path:
     return path
 
 
-def legacy_doc(path: Path, *, encrypted: bool = False, macros: bool = False) -> Path:
-    """A Word 97-2003 container: a WordDocument stream that starts with a FIB."""
-    flags = 0x0100 if encrypted else 0
-    fib = struct.pack("<HHHHHH", 0xA5EC, 0x00C1, 0, 0, 0, flags).ljust(1472, b"\x00")
-    streams: dict[str, bytes | None] = {"WordDocument": fib + bytes(4096), "1Table": bytes(4096)}
+_DOC_DEFECTS = {"clx", "cps", "piece", "fcclx"}
+
+
+def legacy_doc(
+    path: Path,
+    *,
+    encrypted: bool = False,
+    macros: bool = False,
+    stukken: Sequence[tuple[str, bool]] = (),
+    tabel: str = "1Table",
+    defect: str | None = None,
+) -> Path:
+    """A Word 97-2003 document ([MS-DOC]): a WordDocument stream that starts with a FIB.
+
+    Without ``stukken`` the FIB points to no text. ``stukken`` are the pieces of the main
+    text, each ``(text, compressed)``: compressed pieces are stored as 8-bit cp1252, the
+    others as UTF-16LE, all described by one piece table (a Clx, after one Prc) in the table
+    stream ``tabel`` ("1Table" or "0Table", as the FIB's fWhichTblStm says). ``defect``
+    breaks the piece table: ``"clx"`` (an unknown Clx entry), ``"cps"`` (character positions
+    out of order), ``"piece"`` (a piece beyond the end of the stream) or ``"fcclx"`` (the
+    Clx pointer past the end of the table stream).
+    """
+    assert tabel in {"0Table", "1Table"} and (defect is None or defect in _DOC_DEFECTS)
+    text_start = 0x400
+    body = b""
+    cps, fcs = [0], []
+    for text, compressed in stukken:
+        offset = text_start + len(body)
+        if compressed:
+            data, fc = text.encode("cp1252"), (offset * 2) | 0x40000000
+        else:
+            data, fc = text.encode("utf-16-le"), offset
+        body += data + (b"\x00" if len(data) % 2 else b"")  # keep every piece at an even offset
+        cps.append(cps[-1] + len(text))
+        fcs.append(fc)
+    ccp_text = cps[-1]
+    word_size = text_start + len(body) + 4096
+
+    clx, clx_offset = b"", 0x100
+    if stukken:
+        if defect == "cps":
+            cps[-1] = 0
+        if defect == "piece":
+            fcs[-1] = word_size + 0x1000
+        pcds = b"".join(struct.pack("<HIH", 0, fc, 0) for fc in fcs)
+        plc = struct.pack(f"<{len(cps)}I", *cps) + pcds
+        prc = b"\x01" + struct.pack("<h", 3) + struct.pack("<HB", 0x0835, 1)  # sprmCFBold
+        clx = prc + b"\x02" + struct.pack("<I", len(plc)) + plc
+        if defect == "clx":
+            clx = b"\x07" + clx[1:]
+    table = (bytes(clx_offset) + clx).ljust(4096, b"\x00")
+    fc_clx = len(table) + 16 if defect == "fcclx" else clx_offset
+
+    flags = 0x1000  # fExtChar, always set by Word 97 and later
+    flags |= 0x0100 if encrypted else 0
+    flags |= 0x0200 if tabel == "1Table" else 0
+    fib_base = struct.pack(
+        "<HHHHHHHIBBHHII", 0xA5EC, 0x00C1, 0, 0x0413, 0, flags, 0x00BF, 0, 0, 0, 0, 0, 0, 0
+    )
+    rg_w = struct.pack("<H", 14) + bytes(2 * 14)
+    rg_lw = struct.pack("<H", 22) + struct.pack("<22i", word_size, 0, 0, ccp_text, *[0] * 18)
+    fc_lcb = [0] * (2 * 0x5D)
+    fc_lcb[2 * 33], fc_lcb[2 * 33 + 1] = fc_clx, len(clx)  # fcClx, lcbClx at 0x01A2
+    rg_fc_lcb = struct.pack("<H", 0x5D) + struct.pack(f"<{len(fc_lcb)}I", *fc_lcb)
+    fib = fib_base + rg_w + rg_lw + rg_fc_lcb + struct.pack("<H", 0)  # cswNew
+    assert len(fib) == 900 and fib[0x1A2:0x1A6] == struct.pack("<I", fc_clx)
+    word = (fib.ljust(text_start, b"\x00") + body).ljust(word_size, b"\x00")
+
+    streams: dict[str, bytes | None] = {"WordDocument": word, tabel: table}
     if macros:
         streams["Macros"] = None
         streams["Macros/PROJECT"] = b'ID="{00000000}"'
     return _compound_file(path, streams)
 
 
-def legacy_xls(path: Path, *, encrypted: bool = False) -> Path:
-    """An Excel 97-2003 container: BIFF8 BOF, optionally FILEPASS, then a sheet record."""
-    bof = struct.pack("<HH", 0x0809, 16) + struct.pack("<HHHHII", 0x0600, 0x0005, 0, 0, 0, 0)
-    filepass = struct.pack("<HH", 0x002F, 6) + bytes(6) if encrypted else b""
-    sheet = struct.pack("<HH", 0x0085, 8) + bytes(8)
-    return _compound_file(path, {"Workbook": (bof + filepass + sheet).ljust(4096, b"\x00")})
+def _biff(kind: int, data: bytes) -> bytes:
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def _biff_string(text: str, length_format: str) -> bytes:
+    """An XLUnicodeString: 8-bit when every character fits, else UTF-16LE (fHighByte)."""
+    wide = any(ord(c) > 0xFF for c in text)
+    chars = text.encode("utf-16-le") if wide else text.encode("latin-1")
+    return struct.pack(length_format, len(text)) + bytes([1 if wide else 0]) + chars
+
+
+def _biff_bof(kind: int) -> bytes:
+    return _biff(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 0x06))
+
+
+def legacy_xls(
+    path: Path,
+    *,
+    encrypted: bool = False,
+    bladen: dict[str, list[list[str | float | date | None]]] | None = None,
+) -> Path:
+    """An Excel 97-2003 workbook: a Workbook stream of BIFF8 records ([MS-XLS]).
+
+    Without ``bladen``: BOF, optionally FILEPASS, then one empty sheet record, no sheet
+    behind it. With ``bladen`` (sheet name -> rows of cells): a real, minimal workbook that
+    Excel's readers accept, strings in the shared string table (LABELSST), numbers and dates
+    as NUMBER records.
+    """
+    filepass = _biff(0x002F, bytes(6)) if encrypted else b""
+    if bladen is None:
+        stub = _biff_bof(0x0005) + filepass + _biff(0x0085, bytes(8))
+        return _compound_file(path, {"Workbook": stub.ljust(4096, b"\x00")})
+
+    strings: list[str] = []
+    sheets = []
+    for rows in bladen.values():
+        records = b""
+        for rowx, row in enumerate(rows):
+            for colx, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    if value not in strings:
+                        strings.append(value)
+                    cell = struct.pack("<HHHI", rowx, colx, 1, strings.index(value))
+                    records += _biff(0x00FD, cell)  # LABELSST
+                elif isinstance(value, date):
+                    serial = (value - date(1899, 12, 30)).days
+                    records += _biff(0x0203, struct.pack("<HHHd", rowx, colx, 2, serial))
+                else:
+                    records += _biff(0x0203, struct.pack("<HHHd", rowx, colx, 1, value))
+        width = max((len(row) for row in rows), default=0)
+        dimensions = _biff(0x0200, struct.pack("<IIHHH", 0, len(rows), 0, width, 0))
+        sheets.append(_biff_bof(0x0010) + dimensions + records + _biff(0x000A, b""))
+
+    def xf(format_key: int, style: bool) -> bytes:
+        type_par = 0xFFF5 if style else 0x0001  # style XF, or locked cell XF of style 0
+        return _biff(
+            0x00E0, struct.pack("<HHHBBBBIiH", 0, format_key, type_par, 0x20, 0, 0, 0, 0, 0, 0x20C0)
+        )
+
+    sst_body = struct.pack("<II", len(strings), len(strings)) + b"".join(
+        _biff_string(text, "<H") for text in strings
+    )
+    assert len(sst_body) <= 8224, "keep the test strings short: no CONTINUE records"
+
+    def globals_(positions: list[int]) -> bytes:
+        boundsheets = b"".join(
+            _biff(0x0085, struct.pack("<IBB", position, 0, 0) + _biff_string(name, "<B"))
+            for position, name in zip(positions, bladen, strict=True)
+        )
+        return (
+            _biff_bof(0x0005)
+            + filepass
+            + _biff(0x0042, struct.pack("<H", 1200))  # CODEPAGE: UTF-16
+            + _biff(0x0022, struct.pack("<H", 0))  # DATEMODE: 1900 system
+            + xf(0, True)
+            + xf(0, False)
+            + xf(0x0E, False)  # built-in date format
+            + boundsheets
+            + _biff(0x00FC, sst_body)
+            + _biff(0x000A, b"")
+        )
+
+    position = len(globals_([0] * len(sheets)))
+    positions = []
+    for sheet in sheets:
+        positions.append(position)
+        position += len(sheet)
+    workbook = globals_(positions) + b"".join(sheets)
+    return _compound_file(path, {"Workbook": workbook.ljust(4096, b"\x00")})
 
 
 def encrypted_docx(path: Path) -> Path:

@@ -170,7 +170,7 @@ def inspect_file(
         inspectie.tekst, inspectie.risico = office_feiten.tekst, office_feiten.risico
     elif formaat in (formats.DOC, formats.XLS):
         office_feiten = office.inspect_ole_document(path, formaat)
-        inspectie.risico = office_feiten.risico
+        inspectie.tekst, inspectie.risico = office_feiten.tekst, office_feiten.risico
     elif formaat == formats.RTF:
         inspectie.tekst = office.rtf_text(path)
     elif formaat == formats.XML:

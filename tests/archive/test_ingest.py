@@ -7,6 +7,7 @@ import json
 import time
 import unicodedata
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -355,13 +356,72 @@ def test_password_protected_office_file_is_refused(tmp_path):
     assert error.code == "encrypted"
 
 
-def test_legacy_doc_and_xls_pass_without_text(tmp_path):
+def test_legacy_doc_and_xls_without_text_structures_pass_without_text(tmp_path):
+    # A FIB that points to no piece table; a workbook whose only sheet record has no sheet.
     doc = inspect(corpus.legacy_doc(tmp_path / "oud.doc"))
     assert doc.formaat == "application/msword"
     assert doc.tekst is None and doc.risico == []
     xls = inspect(corpus.legacy_xls(tmp_path / "oud.xls"))
     assert xls.formaat == "application/vnd.ms-excel"
     assert xls.tekst is None
+
+
+_DOC_STUKKEN = (
+    # An 8-bit (cp1252) piece with a merge field: its code is dropped, its result kept.
+    ("Verslag \x13 MERGEFIELD naam \\* MERGEFORMAT \x14Jansen\x15 over\r", True),
+    # A UTF-16 piece: a line break, and a table row of two cells.
+    ("één café\x0bNaam\x07Adres\x07\x07", False),
+)
+
+
+@pytest.mark.parametrize("tabel", ["1Table", "0Table"])
+def test_legacy_doc_text_through_the_piece_table(tmp_path, tabel):
+    path = corpus.legacy_doc(tmp_path / "oud.doc", stukken=_DOC_STUKKEN, tabel=tabel)
+    result = inspect(path)
+    assert result.formaat == "application/msword"
+    assert result.tekst.splitlines() == ["Verslag Jansen over", "één café", "Naam\tAdres"]
+    assert "MERGEFIELD" not in result.tekst and result.risico == []
+
+
+def test_legacy_doc_text_with_macros_is_flagged_too(tmp_path):
+    path = corpus.legacy_doc(tmp_path / "m.doc", macros=True, stukken=[("Met macro's\r", True)])
+    result = inspect(path)
+    assert result.tekst == "Met macro's" and result.risico == ["macros"]
+
+
+def test_legacy_doc_text_is_capped(tmp_path):
+    regel = "Een lange regel tekst in een oud Word-document.\r"
+    path = corpus.legacy_doc(tmp_path / "lang.doc", stukken=[(regel * 60_000, True)])
+    result = inspect(path)
+    assert result.bestandsomvang > 2 * MB
+    assert 1_000_000 < len(result.tekst) <= 2_000_000
+
+
+@pytest.mark.parametrize("defect", ["clx", "cps", "piece", "fcclx"])
+def test_legacy_doc_with_broken_piece_table_is_kept_without_text(tmp_path, defect):
+    path = corpus.legacy_doc(tmp_path / "kapot.doc", stukken=_DOC_STUKKEN, defect=defect)
+    result = inspect(path)
+    assert result.formaat == "application/msword"
+    assert result.tekst is None and result.risico == []
+
+
+def test_legacy_xls_text_of_every_sheet(tmp_path):
+    bladen = {
+        "Begroting": [["Post", "Bedrag"], ["Koffie café", 12.5], ["Één € 3", 7, date(2024, 3, 1)]],
+        "Adressen": [[None, "Kerkweg 3"], [], ["Dorpsstraat 1"]],
+    }
+    result = inspect(corpus.legacy_xls(tmp_path / "oud.xls", bladen=bladen))
+    assert result.formaat == "application/vnd.ms-excel"
+    assert result.tekst.splitlines() == [
+        "Begroting",
+        "Post\tBedrag",
+        "Koffie café\t12.5",
+        "Één € 3\t7\t2024-03-01",
+        "Adressen",
+        "\tKerkweg 3",
+        "Dorpsstraat 1",
+    ]
+    assert result.risico == []
 
 
 def test_legacy_doc_with_macros_is_flagged(tmp_path):
