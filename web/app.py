@@ -1,4 +1,10 @@
-"""The app factory: one transaction per request, owned here at the boundary."""
+"""The app factory: one transaction per request, owned here at the boundary.
+
+The search backend lives in ``app.extensions["dossierhuis.search"]``. The factory starts no
+threads (unit tests create many apps): ``dossierhuis serve`` calls
+:func:`start_search_worker` when ``SEARCH_WORKER=in-process``; after a request committed
+search-outbox rows the running worker is woken, so the change is findable at once.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,14 @@ from flask import Flask, g, request
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from archive.blobstore import BlobStore
 from archive.config import Settings
 from archive.db import make_engine, make_session_factory
-from archive.models import User
+from archive.models import SearchOutbox, User
+from search.whoosh_backend import WhooshBackend
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +78,8 @@ def create_app(
     )
     app.extensions["dossierhuis.settings"] = settings
     app.extensions["dossierhuis.store"] = BlobStore(settings.blob_dir)
+    app.extensions["dossierhuis.search"] = WhooshBackend(settings.index_dir)
+    app.extensions["dossierhuis.search_worker"] = None
 
     if session_factory is None:
         engine = make_engine(settings.database_url)
@@ -128,6 +138,53 @@ def settings() -> Settings:
     return current_app.extensions["dossierhuis.settings"]
 
 
+def search_backend() -> WhooshBackend:
+    from flask import current_app
+
+    return current_app.extensions["dossierhuis.search"]
+
+
+# -- the search worker ---------------------------------------------------------------------
+
+
+def start_search_worker(app: Flask, *, poll_interval: float = 0.5):
+    """Check the index (a missing or corrupt one is rebuilt, with a log line), then start
+    the in-process index worker for ``app``; returns the running worker. Explicit, so that
+    ``create_app`` alone never starts a thread."""
+    from search.worker import ensure_index, start_in_process_worker
+
+    running = app.extensions.get("dossierhuis.search_worker")
+    if running is not None:
+        return running
+    backend = app.extensions["dossierhuis.search"]
+    ensure_index(
+        app.extensions["dossierhuis.session_factory"],
+        backend,
+        close_sessions=app.extensions["dossierhuis.close_sessions"],
+    )
+    worker = start_in_process_worker(app, backend, poll_interval)
+    app.extensions["dossierhuis.search_worker"] = worker
+    log.info("zoekindex: indexworker gestart in dit proces (%s)", backend.root)
+    return worker
+
+
+def stop_search_worker(app: Flask, timeout: float = 10.0) -> None:
+    worker = app.extensions.get("dossierhuis.search_worker")
+    if worker is not None:
+        worker.stop(timeout)
+        app.extensions["dossierhuis.search_worker"] = None
+
+
+@event.listens_for(Session, "after_flush")
+def _note_search_outbox(session: Session, _flush_context) -> None:
+    """Remember that this transaction wrote search-outbox rows (the worker is woken after
+    the commit; a request without such rows costs the worker nothing)."""
+    if not session.info.get("search_outbox") and any(
+        isinstance(obj, SearchOutbox) for obj in session.new
+    ):
+        session.info["search_outbox"] = True
+
+
 def _register_transaction_boundary(app: Flask) -> None:
     @app.after_request
     def commit_or_rollback(response):
@@ -136,8 +193,13 @@ def _register_transaction_boundary(app: Flask) -> None:
             # A view may ask to keep its writes on an error answer (a failed login's count).
             if response.status_code < 400 or g.get("commit_despite_error"):
                 session.commit()
+                if session.info.pop("search_outbox", False):
+                    worker = app.extensions.get("dossierhuis.search_worker")
+                    if worker is not None:
+                        worker.wake()
             else:
                 session.rollback()
+                session.info.pop("search_outbox", None)
         return response
 
     @app.teardown_request

@@ -23,6 +23,7 @@ TITLES = {
     422: "Ongeldige invoer",
     429: "Te veel pogingen",
     500: "Interne fout",
+    503: "Tijdelijk niet beschikbaar",
 }
 
 

@@ -46,7 +46,7 @@ class LiveServer:
 def live_server(isolated_database, tmp_path) -> Iterator[LiveServer]:
     import waitress
 
-    from web.app import create_app
+    from web.app import create_app, start_search_worker, stop_search_worker
 
     engine = make_engine(isolated_database)
     upgrade(engine)
@@ -67,6 +67,7 @@ def live_server(isolated_database, tmp_path) -> Iterator[LiveServer]:
         max_upload_mb=5,
     )
     app = create_app(settings)
+    start_search_worker(app, poll_interval=0.2)  # as `dossierhuis serve` does
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, name="waitress-e2e", daemon=True)
     thread.start()
@@ -84,6 +85,7 @@ def live_server(isolated_database, tmp_path) -> Iterator[LiveServer]:
         server.close()
         server.task_dispatcher.shutdown()
         thread.join(timeout=10)
+        stop_search_worker(app)
         app.extensions["dossierhuis.engine"].dispose()
 
 

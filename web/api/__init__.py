@@ -10,9 +10,11 @@ from web.api.auth import SECURITY_SCHEME
 def register_api(app: Flask) -> None:
     """Create the smorest Api for ``app`` and attach the API blueprints (CSRF-exempt)."""
     from web.api.afdelingen import afdelingen_blp
+    from web.api.archivering import archivering_blp
     from web.api.catalogus import catalogus_blp
     from web.api.core import Api
     from web.api.resources import documenten_blp, zaken_blp
+    from web.api.zoeken import zoeken_blp
     from web.app import csrf
 
     app.config.setdefault(
@@ -20,7 +22,8 @@ def register_api(app: Flask) -> None:
         {
             "info": {
                 "description": "Zaakgericht archief: zaken, betrokkenen en documenten; de "
-                "catalogus (zaaktypen, documenttypen, selectielijst) en afdelingen. "
+                "catalogus (zaaktypen, documenttypen, selectielijst) en afdelingen; zoeken en "
+                "het dossier van een persoon. "
                 "Authenticatie met 'Authorization: Bearer <token>'; fouten als RFC 9457 "
                 "problem details (application/problem+json) met meldingen per veld."
             },
@@ -36,7 +39,14 @@ def register_api(app: Flask) -> None:
             "description": "Een API-token (dossierhuis token create).",
         },
     )
-    for blueprint in (zaken_blp, documenten_blp, catalogus_blp, afdelingen_blp):
+    for blueprint in (
+        zaken_blp,
+        documenten_blp,
+        catalogus_blp,
+        afdelingen_blp,
+        zoeken_blp,
+        archivering_blp,
+    ):
         # Bearer tokens only, no cookies: CSRF does not apply (and the session cookie is
         # never accepted as authentication, see web.api.auth).
         csrf.exempt(blueprint)

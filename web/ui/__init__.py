@@ -5,5 +5,15 @@ from flask import Blueprint
 bp = Blueprint("ui", __name__)
 
 # registers the routes: the zaak pages, the beheer pages for DIV, user administration,
-# grants on a zaak, the auditor's pages and the API-token self-service
-from web.ui import audit, beheer, gebruikers, toegang, tokens, views  # noqa: E402,F401
+# grants on a zaak, the auditor's pages, the API-token self-service, search and the
+# person page, retention on the zaak page
+from web.ui import (  # noqa: E402,F401
+    archivering,
+    audit,
+    beheer,
+    gebruikers,
+    toegang,
+    tokens,
+    views,
+    zoeken,
+)

@@ -1,0 +1,338 @@
+"""Search benchmark: synthetic Dutch-like corpus indexed straight into the backend.
+
+    .venv/bin/python benchmarks/search_bench.py              # 10k documents
+    .venv/bin/python benchmarks/search_bench.py --size 100000
+
+Generates 20 departments, zaken (1 per 8 documents), persons (1 per 4 zaken) and documents
+of realistic length (log-normal, median ~350 words, a few of several thousand), indexes
+them through ``WhooshBackend.rebuild`` and reports indexing throughput and p50/p95 latency
+of term, phrase, person (BSN and fuzzy name) and access-filtered queries. The default user
+is a member of 3 of the 20 departments (every query is access-filtered, as in the app);
+"all" is a user in all 20. Facets and counts are computed in every query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from search.backend import LEVELS, IndexDocument, Rechten, ZaakLink, Zoekvraag
+from search.whoosh_backend import WhooshBackend
+
+STAMMEN = [
+    "woning",
+    "overlast",
+    "melding",
+    "bewoner",
+    "gemeente",
+    "zorg",
+    "veilig",
+    "huis",
+    "buurt",
+    "politie",
+    "jeugd",
+    "school",
+    "schuld",
+    "hulp",
+    "verslaving",
+    "wijk",
+    "team",
+    "casus",
+    "overleg",
+    "regie",
+    "signaal",
+    "ondermijning",
+    "drugs",
+    "hennep",
+    "kwekerij",
+    "bedrijf",
+    "vergunning",
+    "horeca",
+    "sluiting",
+    "bestuur",
+    "dossier",
+    "rapport",
+    "verslag",
+    "advies",
+    "besluit",
+    "bezwaar",
+    "huur",
+    "eigenaar",
+    "pand",
+    "kamer",
+    "bewoning",
+    "inschrijving",
+    "adres",
+    "briefje",
+    "contact",
+    "afspraak",
+    "traject",
+    "nazorg",
+    "detentie",
+    "reclassering",
+    "officier",
+    "justitie",
+    "zitting",
+    "financieel",
+    "inkomen",
+    "uitkering",
+    "toeslag",
+    "kind",
+    "ouder",
+    "gezin",
+    "school",
+    "leerplicht",
+    "huiselijk",
+    "geweld",
+    "incident",
+    "escalatie",
+    "risico",
+    "factor",
+    "screening",
+    "triage",
+    "partner",
+    "netwerk",
+]
+SUFFIXEN = ("", "", "", "en", "s", "je", "jes", "ing", "heid", "lijk", "er", "st")
+VOEGWOORDEN = [
+    "de",
+    "het",
+    "een",
+    "en",
+    "van",
+    "in",
+    "op",
+    "met",
+    "voor",
+    "aan",
+    "door",
+    "over",
+    "bij",
+    "naar",
+    "als",
+    "dat",
+    "die",
+    "niet",
+]
+VOORNAMEN = [
+    "Jan",
+    "Piet",
+    "Kees",
+    "Anna",
+    "Fatima",
+    "Mohammed",
+    "Sanne",
+    "Daan",
+    "Emma",
+    "Noah",
+    "Lotte",
+    "Bram",
+    "Ayoub",
+    "Eva",
+]
+ACHTERNAMEN = [
+    "Jansen",
+    "de",
+    "Vries",
+    "van",
+    "den",
+    "Berg",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de",
+    "Boer",
+    "Mulder",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "Dekker",
+    "Dijkstra",
+    "Yilmaz",
+    "El",
+    "Amrani",
+    "Kaya",
+    "Öztürk",
+    "Verhoeven",
+]
+
+
+def woord(rng: random.Random) -> str:
+    if rng.random() < 0.35:
+        return rng.choice(VOEGWOORDEN)
+    # Zipf-like: early stems are far more common
+    stam = STAMMEN[min(int(rng.paretovariate(1.1)) - 1, len(STAMMEN) - 1)]
+    if rng.random() < 0.3:
+        stam = rng.choice(STAMMEN)
+    return stam + rng.choice(SUFFIXEN)
+
+
+def tekst(rng: random.Random, woorden: int) -> str:
+    zinnen, zin = [], []
+    for _ in range(woorden):
+        zin.append(woord(rng))
+        if len(zin) > rng.randint(6, 18):
+            zinnen.append(" ".join(zin).capitalize() + ".")
+            zin = []
+    return " ".join(zinnen)
+
+
+def bsn(n: int) -> str:
+    base = f"{100000000 + n * 7:09d}"[:8]
+    total = sum(int(d) * w for d, w in zip(base, range(9, 1, -1), strict=True))
+    return base + str(total % 11 % 10)
+
+
+def generate(size: int, seed: int = 42):
+    rng = random.Random(seed)
+    n_zaken = max(1, size // 8)
+    zaken = []
+    for z in range(1, n_zaken + 1):
+        afd = rng.randint(1, 20)
+        zaken.append(
+            ZaakLink(
+                z,
+                afd,
+                f"AFD{afd:02d}",
+                f"ZT{rng.randint(1, 40):02d}",
+                rng.choice((2, 2, 3, 3, 4, 5)),
+            )
+        )
+    items: list[IndexDocument] = []
+    start = date(2015, 1, 1)
+    for z in zaken:
+        items.append(
+            IndexDocument(
+                "zaak",
+                z.zaak_id,
+                f"ZAAK-2024-{z.zaak_id:07d}",
+                tekst(rng, 8),
+                [z],
+                tekst=tekst(rng, 40),
+                datum=start + timedelta(days=rng.randint(0, 3650)),
+            )
+        )
+    personen = []
+    for p in range(1, n_zaken // 4 + 1):
+        naam = f"{rng.choice(VOORNAMEN)} {rng.choice(ACHTERNAMEN)}"
+        pz = rng.sample(zaken, k=min(len(zaken), rng.randint(1, 3)))
+        personen.append((p, naam, bsn(p)))
+        items.append(
+            IndexDocument(
+                "persoon",
+                p,
+                bsn(p),
+                naam,
+                pz,
+                namen=[naam],
+                bsn=[bsn(p)],
+                datum=start + timedelta(days=rng.randint(0, 3650)),
+            )
+        )
+    for d in range(1, size + 1):
+        woorden = int(min(8000, max(30, rng.lognormvariate(5.85, 0.8))))
+        dz = [rng.choice(zaken)]
+        if rng.random() < 0.05:
+            dz.append(rng.choice(zaken))
+        items.append(
+            IndexDocument(
+                "document",
+                d,
+                f"DOC-2024-{d:07d}",
+                tekst(rng, 6),
+                dz,
+                niveau=rng.choice((0, 2, 2, 3, 4)),
+                tekst=tekst(rng, woorden),
+                informatieobjecttype=rng.choice(
+                    ("Brief inkomend", "Brief uitgaand", "Verslag", "Rapport", "E-mail", "Besluit")
+                ),
+                bestandsnaam=f"document_{d}.pdf",
+                datum=start + timedelta(days=rng.randint(0, 3650)),
+            )
+        )
+    return items, personen
+
+
+def measure(backend, rechten, queries, repeat: int) -> tuple[float, float, int]:
+    times = []
+    total = 0
+    for _ in range(repeat):
+        for q in queries:
+            t0 = time.perf_counter()
+            result = backend.search(Zoekvraag(q=q), rechten)
+            times.append((time.perf_counter() - t0) * 1000)
+            total += result.total
+    times.sort()
+    p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+    return statistics.median(times), p95, total // max(1, repeat * len(queries))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10_000, help="number of documents")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--dir", type=Path, default=None, help="index directory (default: tmp)")
+    args = parser.parse_args()
+
+    t0 = time.perf_counter()
+    items, personen = generate(args.size)
+    print(
+        f"generated {len(items)} items ({args.size} documents) in {time.perf_counter() - t0:.1f}s"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        backend = WhooshBackend(args.dir or Path(tmp) / "index")
+        t0 = time.perf_counter()
+        backend.rebuild(items)
+        took = time.perf_counter() - t0
+        print(f"indexing: {len(items) / took:.0f} items/s ({took:.1f}s)")
+        t0 = time.perf_counter()
+        backend.index(items[-50:])
+        print(f"incremental commit of 50 items: {(time.perf_counter() - t0) * 1000:.0f} ms")
+
+        top = LEVELS[-1]
+        drie = Rechten(
+            {
+                1: ("behandelen", "geheim"),
+                7: ("lezen", "vertrouwelijk"),
+                13: ("behandelen", "zaakvertrouwelijk"),
+            },
+            {5: ("lezen", "geheim"), 17: ("lezen", "geheim")},
+        )
+        alle = Rechten({a: ("behandelen", top) for a in range(1, 21)}, {})
+        rng = random.Random(7)
+        sets = {
+            "term": ["woning", "overlast", "ondermijning", "hennepkwekerij", "verslaving"],
+            "two terms": ["woning overlast", "schuld hulp", "politie melding"],
+            "phrase": ['"de woning"', '"melding overlast"', '"zorg en veilig"'],
+            "prefix": ["vergunn*", "escal*"],
+            "person (BSN)": [p[2] for p in rng.sample(personen, 5)],
+            "person (fuzzy name)": ["Jansn", "Dijkstra", "Oztürk", "Verhoven"],
+            "field filter": ["woning afdeling:AFD01", "type:document jaar:2020"],
+        }
+        print(
+            f"\n{'query (user in 3 of 20 departments)':40} {'p50 ms':>8} {'p95 ms':>8} "
+            f"{'avg hits':>9}"
+        )
+        for name, queries in sets.items():
+            measure(backend, drie, queries, 1)  # warm caches
+            p50, p95, hits = measure(backend, drie, queries, args.repeat)
+            print(f"{name:40} {p50:8.1f} {p95:8.1f} {hits:9d}")
+        print(
+            f"\n{'query (user in all 20 departments)':40} {'p50 ms':>8} {'p95 ms':>8} "
+            f"{'avg hits':>9}"
+        )
+        for name in ("term", "phrase", "person (BSN)"):
+            measure(backend, alle, sets[name], 1)
+            p50, p95, hits = measure(backend, alle, sets[name], args.repeat)
+            print(f"{name:40} {p50:8.1f} {p95:8.1f} {hits:9d}")
+
+
+if __name__ == "__main__":
+    main()

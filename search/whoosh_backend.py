@@ -1,0 +1,799 @@
+"""The Whoosh backend (``whoosh-reloaded``): one index for zaken, documents and persons.
+
+Layout under ``index_dir``::
+
+    CURRENT          name of the live generation, replaced atomically (os.replace)
+    write.lock       fcntl lock: one writer at a time across threads and processes
+    gen-<stamp>-<id> one complete Whoosh index each; rebuild writes a new one
+
+Access filtering is part of the Whoosh query. Every item carries, per zaak it belongs to
+(``ZaakLink``) with required level ``m = max(zaak level, item level)``, the tokens
+``a<afdeling id>_<c>`` and ``z<zaak id>_<c>`` for every clearance rank ``c >= m``. A user
+with membership (afdeling A, clearance C) matches ``a<A>_<C>``; a grant on zaak Z with
+clearance C matches ``z<Z>_<C>``. The item is visible exactly when one of those terms is
+present: some zaak of the item is reached by a membership or grant whose clearance covers
+both the zaak and the item. The filter is an OR of one term per membership and grant —
+no post-filtering, so totals and facets are exact.
+
+``afdeling:`` and ``zaaktype:`` depend on the zaken, and a document or person can be in
+zaken the user does not see; those filters are rewritten per user into the same kind of
+tokens prefixed with the value (``riec|a12_5``), so they only ever match through zaken the
+user may see. Facets for afdeling and zaaktype count only such visible zaken too.
+
+Writers: an ``fcntl.flock`` on ``write.lock`` queues writers from every thread and process
+(Whoosh's own lock would make the second writer fail instead of wait); Whoosh's lock stays
+in place underneath as a second guard.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import gc
+import json
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+import uuid
+import warnings
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+from whoosh import fields, highlight, index, qparser
+from whoosh import query as wq
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+)
+from whoosh.support.charset import accent_map
+
+from search.backend import (
+    LEVELS,
+    CatchUp,
+    Gezondheid,
+    IndexDocument,
+    Progress,
+    Rechten,
+    Treffer,
+    Zoekresultaat,
+    Zoekvraag,
+    rank,
+)
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "1"
+VERSION_FILE = "dossierhuis-schema"
+CURRENT = "CURRENT"
+LOCK_FILE = "write.lock"
+MAX_TOP = len(LEVELS) - 1
+STORED_TEXT_CHARS = 20_000  # enough for snippets; the whole text is indexed
+_HIT_START, _HIT_END = "\x02", "\x03"
+
+
+class IndexMissing(RuntimeError):
+    """There is no usable index yet (first start, or its directory was deleted)."""
+
+
+def dutch_analyzer():
+    """Words, lower case, accents folded (één → een, café → cafe) and Snowball Dutch
+    stemming (woningen → woning). No stop words: with several search fields a stop word
+    would still have to match in some other field, so "de woning" would find nothing."""
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StemFilter(lang="nl")
+
+
+def name_analyzer():
+    """Names are not stemmed (Jansen is not Jans) but are folded (Ünal = Unal)."""
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+def filename_analyzer():
+    return RegexTokenizer(r"[^\W_]+") | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+def make_schema() -> fields.Schema:
+    return fields.Schema(
+        key=fields.ID(unique=True, stored=True),
+        type=fields.ID(stored=True),
+        object_id=fields.STORED(),
+        identificatie=fields.KEYWORD(stored=True, lowercase=True, scorable=True, field_boost=20.0),
+        titel=fields.TEXT(analyzer=dutch_analyzer(), stored=True, field_boost=3.0),
+        tekst=fields.TEXT(analyzer=dutch_analyzer(), stored=True),
+        namen=fields.TEXT(analyzer=name_analyzer(), field_boost=4.0),
+        bsn=fields.KEYWORD(scorable=True, field_boost=20.0),
+        kvk=fields.KEYWORD(scorable=True, field_boost=20.0),
+        kenmerken=fields.KEYWORD(lowercase=True, scorable=True, field_boost=10.0),
+        bestandsnaam=fields.TEXT(analyzer=filename_analyzer(), field_boost=2.0),
+        informatieobjecttype=fields.KEYWORD(lowercase=True, commas=True),
+        status=fields.KEYWORD(lowercase=True, commas=True),
+        jaar=fields.NUMERIC(int),
+        datum=fields.DATETIME(stored=True, sortable=True),
+        geboortedatum=fields.DATETIME(),
+        # access: see the module docstring
+        acl=fields.KEYWORD(),
+        afdeling_acl=fields.KEYWORD(lowercase=True, commas=True),
+        zaaktype_acl=fields.KEYWORD(lowercase=True, commas=True),
+        # query-language names for the two zaak-dependent filters; never indexed, the
+        # parsed terms are rewritten per user into *_acl terms (so they cannot leak)
+        afdeling=fields.KEYWORD(lowercase=True, commas=True),
+        zaaktype=fields.KEYWORD(lowercase=True, commas=True),
+        # per item: [jaar, informatieobjecttype, [[zaak, afdeling id, code, zaaktype, m]]]
+        meta=fields.COLUMN(),
+    )
+
+
+def _clean(value: str) -> str:
+    """Values of comma-separated keyword fields: no commas, single spaces."""
+    return " ".join((value or "").replace(",", " ").split())
+
+
+def _as_datetime(value: date | None) -> datetime | None:
+    if value is None:
+        return None
+    return datetime(value.year, value.month, value.day)
+
+
+def _fields_for(doc: IndexDocument) -> dict:
+    """The Whoosh document for one item, access tokens included."""
+    acl: list[str] = []
+    afdeling_acl: list[str] = []
+    zaaktype_acl: list[str] = []
+    meta_links = []
+    for link in doc.links:
+        m = max(link.niveau, doc.niveau)
+        code, zaaktype = _clean(link.afdeling), _clean(link.zaaktype)
+        meta_links.append([link.zaak_id, link.afdeling_id, code, zaaktype, m])
+        for c in range(m, MAX_TOP + 1):
+            for path in (f"a{link.afdeling_id}_{c}", f"z{link.zaak_id}_{c}"):
+                acl.append(path)
+                afdeling_acl.append(f"{code}|{path}")
+                zaaktype_acl.append(f"{zaaktype}|{path}")
+    tekst = (doc.tekst or "").replace(_HIT_START, " ").replace(_HIT_END, " ")
+    meta = [
+        doc.datum.year if doc.datum and doc.type != "persoon" else None,
+        doc.informatieobjecttype or None,
+        meta_links,
+    ]
+    result = {
+        "key": doc.key,
+        "type": doc.type,
+        "object_id": doc.object_id,
+        "identificatie": doc.identificatie,
+        "titel": doc.titel,
+        "tekst": tekst,
+        "_stored_tekst": tekst[:STORED_TEXT_CHARS],
+        "namen": " ".join(doc.namen),
+        "bsn": " ".join(doc.bsn),
+        "kvk": " ".join(doc.kvk),
+        "kenmerken": " ".join(doc.kenmerken),
+        "bestandsnaam": doc.bestandsnaam,
+        "informatieobjecttype": _clean(doc.informatieobjecttype),
+        "status": _clean(doc.status),
+        "acl": " ".join(dict.fromkeys(acl)),
+        "afdeling_acl": ",".join(dict.fromkeys(afdeling_acl)),
+        "zaaktype_acl": ",".join(dict.fromkeys(zaaktype_acl)),
+        "meta": json.dumps(meta, separators=(",", ":")).encode(),
+    }
+    if meta[0] is not None:
+        result["jaar"] = meta[0]
+    if doc.datum is not None:
+        result["datum"] = _as_datetime(doc.datum)
+    if doc.geboortedatum is not None:
+        result["geboortedatum"] = _as_datetime(doc.geboortedatum)
+    return {k: v for k, v in result.items() if v not in ("", None)}
+
+
+class _DocSet(wq.Query):
+    """Matches a fixed, sorted set of (top-level) document numbers: the user's visible
+    items, computed once per searcher and user and then intersected cheaply with every
+    query (an OR of many access terms is slow to leapfrog in Whoosh)."""
+
+    def __init__(self, docnums: array, token: object) -> None:
+        self.docnums = docnums
+        self.token = token
+        self.boost = 1.0
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _DocSet) and other.token == self.token
+
+    def __hash__(self) -> int:
+        return hash(("_DocSet", self.token))
+
+    def __repr__(self) -> str:
+        return f"<_DocSet {len(self.docnums)} docs>"
+
+    def is_leaf(self) -> bool:
+        return True
+
+    def estimate_size(self, ixreader) -> int:
+        return len(self.docnums)
+
+    def matcher(self, searcher, context=None):
+        from bisect import bisect_left
+
+        from whoosh.matching import ListMatcher, NullMatcher
+
+        offset = 0
+        parent = searcher.parent() if searcher.parent is not None else None
+        if parent is not None:
+            offset = parent._offset_for_subsearcher(searcher) or 0
+        end = offset + searcher.doc_count_all()
+        lo, hi = bisect_left(self.docnums, offset), bisect_left(self.docnums, end)
+        ids = [d - offset for d in self.docnums[lo:hi]]
+        return ListMatcher(ids, all_weights=0.0) if ids else NullMatcher()
+
+
+class _SegmentFormatter(highlight.Formatter):
+    """Marks hits with control characters; split into (text, hit) segments afterwards."""
+
+    between = " … "
+
+    def format_token(self, text, token, replace=False):
+        return f"{_HIT_START}{highlight.get_text(text, token, replace)}{_HIT_END}"
+
+
+def _segments(marked: str) -> list[tuple[str, bool]]:
+    out: list[tuple[str, bool]] = []
+    rest = marked
+    while rest:
+        start = rest.find(_HIT_START)
+        if start < 0:
+            out.append((rest, False))
+            break
+        if start:
+            out.append((rest[:start], False))
+        end = rest.find(_HIT_END, start)
+        end = len(rest) if end < 0 else end
+        out.append((rest[start + 1 : end], True))
+        rest = rest[end + 1 :]
+    return [(t, h) for t, h in out if t]
+
+
+class WhooshBackend:
+    """The Whoosh implementation of :class:`search.backend.SearchBackend`."""
+
+    SEARCH_FIELDS = (
+        "titel",
+        "tekst",
+        "namen",
+        "identificatie",
+        "bsn",
+        "kvk",
+        "kenmerken",
+        "bestandsnaam",
+    )
+
+    def __init__(self, index_dir: Path | str, *, lock_timeout: float = 600.0) -> None:
+        self.root = Path(index_dir)
+        self.lock_timeout = lock_timeout
+        self.schema = make_schema()
+        self._thread_lock = threading.RLock()
+        self._local = threading.local()
+        self._indexes: dict[str, index.Index] = {}
+        self._meta_cache: dict[tuple[str, str], list] = {}
+        self._parser = self._make_parser()
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _current_name(self) -> str | None:
+        try:
+            name = (self.root / CURRENT).read_text().strip()
+        except FileNotFoundError:
+            return None
+        return name or None
+
+    def _open(self, name: str) -> index.Index:
+        with self._thread_lock:
+            ix = self._indexes.get(name)
+            if ix is None:
+                path = self.root / name
+                if not index.exists_in(str(path)):
+                    raise IndexMissing(f"zoekindex {name} ontbreekt")
+                ix = index.open_dir(str(path))
+                self._indexes = {name: ix}  # older generations are no longer needed
+                self._meta_cache.clear()
+            return ix
+
+    def _current(self) -> tuple[str, index.Index]:
+        name = self._current_name()
+        if name is None:
+            raise IndexMissing("er is nog geen zoekindex")
+        return name, self._open(name)
+
+    def _new_generation(self) -> str:
+        self.root.mkdir(parents=True, exist_ok=True)
+        name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        path = self.root / name
+        path.mkdir()
+        index.create_in(str(path), self.schema)
+        (path / VERSION_FILE).write_text(SCHEMA_VERSION)
+        return name
+
+    def _switch(self, name: str) -> None:
+        """Point CURRENT at ``name`` atomically and remove generations older than the
+        previous one (a searcher elsewhere may still hold the previous one open)."""
+        previous = self._current_name()
+        tmp = self.root / f".{CURRENT}.{uuid.uuid4().hex}"
+        with open(tmp, "w") as fh:
+            fh.write(name)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.root / CURRENT)
+        dir_fd = os.open(self.root, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        keep = {name, previous}
+        for entry in self.root.glob("gen-*"):
+            if entry.name not in keep:
+                shutil.rmtree(entry, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """One writer at a time: threads and processes queue on an fcntl lock."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._thread_lock, open(self.root / LOCK_FILE, "a+") as fh:
+            deadline = time.monotonic() + self.lock_timeout
+            while True:
+                try:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError("zoekindex: schrijfslot niet gekregen") from None
+                    time.sleep(0.02)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+    # -- writing --------------------------------------------------------------------------
+
+    def _write(self, ix: index.Index, docs: Iterable[IndexDocument], keys: Iterable[str]) -> int:
+        writer = ix.writer(timeout=30.0)
+        count = 0
+        try:
+            for key in keys:
+                writer.delete_by_term("key", key)
+                count += 1
+            for doc in docs:
+                writer.update_document(**_fields_for(doc))
+                count += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return count
+
+    def index(self, docs: Iterable[IndexDocument]) -> int:
+        docs = list(docs)
+        if not docs:
+            return 0
+        with self.write_lock():
+            _name, ix = self._current()
+            return self._write(ix, docs, ())
+
+    def remove(self, keys: Iterable[str]) -> int:
+        keys = list(keys)
+        if not keys:
+            return 0
+        with self.write_lock():
+            _name, ix = self._current()
+            return self._write(ix, (), keys)
+
+    def apply(self, docs: Iterable[IndexDocument], remove: Iterable[str]) -> int:
+        """Index and remove in one commit (what the worker does per batch)."""
+        docs, remove = list(docs), list(remove)
+        if not docs and not remove:
+            return 0
+        with self.write_lock():
+            _name, ix = self._current()
+            return self._write(ix, docs, remove)
+
+    def rebuild(
+        self,
+        docs: Iterable[IndexDocument],
+        progress: Progress | None = None,
+        catch_up: CatchUp | None = None,
+    ) -> int:
+        name = self._new_generation()
+        ix = index.open_dir(str(self.root / name))
+        writer = ix.writer(limitmb=256)
+        count = 0
+        try:
+            for doc in docs:
+                writer.add_document(**_fields_for(doc))
+                count += 1
+                if progress is not None and count % 500 == 0:
+                    progress(count)
+            writer.commit(merge=False)
+        except BaseException:
+            writer.cancel()
+            ix.close()
+            shutil.rmtree(self.root / name, ignore_errors=True)
+            raise
+        if progress is not None:
+            progress(count)
+        with self.write_lock():
+            if catch_up is not None:
+                more, gone = catch_up()
+                self._write(ix, list(more), list(gone))
+            ix.close()
+            self._switch(name)
+        log.info("zoekindex opnieuw opgebouwd: generatie %s, %d items", name, count)
+        return count
+
+    def destroy(self) -> None:
+        """Remove the whole index directory (tests, and ``reindex --clean``)."""
+        with self._thread_lock:
+            self._indexes.clear()
+            self._meta_cache.clear()
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    # -- health ---------------------------------------------------------------------------
+
+    def health(self) -> Gezondheid:
+        name = self._current_name()
+        if name is None:
+            return Gezondheid("missing", "geen CURRENT-verwijzing")
+        path = self.root / name
+        if not path.is_dir():
+            return Gezondheid("missing", f"map {name} ontbreekt")
+        try:
+            version = (path / VERSION_FILE).read_text().strip()
+        except FileNotFoundError:
+            return Gezondheid("corrupt", "schemaversie ontbreekt")
+        if version != SCHEMA_VERSION:
+            return Gezondheid("corrupt", f"schemaversie {version}, verwacht {SCHEMA_VERSION}")
+        # Whoosh leaves the table-of-contents file open when it cannot parse it; that file
+        # is closed when the exception is dropped, so that happens inside this block (with
+        # its ResourceWarning silenced) rather than as a warning at some random later GC.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                with self._thread_lock:
+                    self._indexes.pop(name, None)
+                ix = self._open(name)
+                with ix.searcher() as searcher:
+                    total = searcher.doc_count()
+                    for leaf, _offset in searcher.leaf_searchers():
+                        reader = leaf.reader()
+                        if reader.has_column("meta"):
+                            column = reader.column_reader("meta")
+                            if len(column):
+                                json.loads(column[0] or b"null")
+                    searcher.search(wq.Every(), limit=1)
+            except Exception as exc:  # any failure to read means: rebuild
+                detail = f"{type(exc).__name__}: {exc}"
+            else:
+                return Gezondheid("ok", name, total)
+            with self._thread_lock:
+                self._indexes.pop(name, None)
+            gc.collect()
+        return Gezondheid("corrupt", detail)
+
+    def all_keys(self) -> set[str]:
+        with self._searcher() as searcher:
+            reader = searcher.reader()
+            return {reader.stored_fields(d)["key"] for d in reader.all_doc_ids()}
+
+    def linked_keys(self, zaak_ids: Iterable[int]) -> set[str]:
+        """Keys of every item that belongs to one of these zaken according to the index
+        (every linked item carries ``z<id>_<top level>``), also after the zaak is gone."""
+        terms = [wq.Term("acl", f"z{int(z)}_{MAX_TOP}") for z in zaak_ids]
+        if not terms:
+            return set()
+        with self._searcher() as searcher:
+            return {searcher.stored_fields(d)["key"] for d in searcher.docs_for_query(wq.Or(terms))}
+
+    # -- searching ------------------------------------------------------------------------
+
+    def _make_parser(self) -> qparser.MultifieldParser:
+        parser = qparser.MultifieldParser(
+            list(self.SEARCH_FIELDS), self.schema, group=qparser.AndGroup
+        )
+        parser.remove_plugin_class(qparser.OperatorsPlugin)
+        parser.add_plugin(
+            qparser.OperatorsPlugin(
+                And=r"(?<=\s)(AND|EN)(?=\s)",
+                Or=r"(?<=\s)(OR|OF)(?=\s)",
+                AndNot=r"(?<=\s)ANDNOT(?=\s)",
+                Not=r"(^|(?<=(\s|[()])))(NOT|NIET)(?=\s)",
+            )
+        )
+        parser.add_plugin(qparser.FuzzyTermPlugin())
+        parser.add_plugin(qparser.GtLtPlugin())
+        parser.add_plugin(
+            qparser.FieldAliasPlugin(
+                {
+                    "informatieobjecttype": ["doctype", "documenttype"],
+                    "namen": ["naam", "persoon"],
+                    "datum": ["date"],
+                }
+            )
+        )
+        return parser
+
+    @contextlib.contextmanager
+    def _searcher(self):
+        """A per-thread searcher on the current generation, refreshed when it changed."""
+        name, ix = self._current()
+        cached = getattr(self._local, "searcher", None)
+        if cached is not None and cached[0] == name:
+            searcher = cached[1]
+            if not searcher.up_to_date():
+                # not searcher.refresh(): it reuses segment readers with their old
+                # deletion sets (removed items would stay visible) and fails on an
+                # empty index
+                searcher.close()
+                searcher = ix.searcher()
+        else:
+            if cached is not None:
+                with contextlib.suppress(Exception):
+                    cached[1].close()
+            searcher = ix.searcher()
+        self._local.searcher = (name, searcher)
+        yield searcher
+
+    def _meta(self, name: str, searcher) -> list:
+        """Parsed ``meta`` column for every docnum of ``searcher``, cached per segment."""
+        out: list = []
+        live = set()
+        for leaf, offset in sorted(searcher.leaf_searchers(), key=lambda x: x[1]):
+            reader = leaf.reader()
+            segment = reader.segment() if hasattr(reader, "segment") else None
+            seg_id = segment.segment_id() if segment is not None else f"anon{offset}"
+            cache_key = (name, seg_id)
+            live.add(cache_key)
+            values = self._meta_cache.get(cache_key)
+            if values is None:
+                values = []
+                if reader.has_column("meta"):
+                    for raw in reader.column_reader("meta"):
+                        values.append(json.loads(raw) if raw else None)
+                else:
+                    values = [None] * reader.doc_count_all()
+                self._meta_cache[cache_key] = values
+            if len(out) < offset:
+                out.extend([None] * (offset - len(out)))
+            out.extend(values)
+        for stale in [k for k in self._meta_cache if k not in live]:
+            self._meta_cache.pop(stale, None)
+        return out
+
+    def _visible(self, searcher, paths: list[str]) -> _DocSet:
+        """The user's visible items in this searcher, cached per searcher (an index
+        change opens a new searcher, which empties the cache)."""
+        cache = getattr(self._local, "visible", None)
+        if cache is None or cache[0] is not searcher:
+            cache = (searcher, {})
+            self._local.visible = cache
+        token = tuple(sorted(paths))
+        found = cache[1].get(token)
+        if found is None:
+            if len(cache[1]) >= 32:
+                cache[1].clear()
+            docnums = array("q", sorted(searcher.docs_for_query(self.acl_query_for(paths))))
+            found = cache[1][token] = _DocSet(docnums, (id(searcher), token))
+        return found
+
+    def acl_query_for(self, paths: list[str]) -> wq.Query:
+        return wq.Or([wq.Term("acl", p) for p in paths]) if paths else wq.NullQuery
+
+    @staticmethod
+    def _paths(rechten: Rechten) -> list[str]:
+        paths = [f"a{afd}_{rank(c)}" for afd, (_rol, c) in rechten.afdelingen.items()]
+        paths += [f"z{zaak}_{rank(c)}" for zaak, (_rol, c) in rechten.zaken.items()]
+        return paths
+
+    def acl_query(self, rechten: Rechten) -> wq.Query:
+        paths = self._paths(rechten)
+        if not paths:
+            return wq.NullQuery
+        return wq.Or([wq.Term("acl", p) for p in paths])
+
+    def _zaak_filter(self, fieldname: str, value: str, paths: list[str]) -> wq.Query:
+        value = _clean(value).lower()
+        terms = [wq.Term(f"{fieldname}_acl", f"{value}|{p}") for p in paths]
+        return wq.Or(terms) if terms else wq.NullQuery
+
+    def _rewrite(self, q: wq.Query, paths: list[str]) -> wq.Query:
+        """Replace afdeling:/zaaktype: terms with their access-bound form; any other query
+        on those fields (prefix, range) matches nothing rather than leak."""
+        if isinstance(q, wq.Term) and q.fieldname in ("afdeling", "zaaktype"):
+            return self._zaak_filter(q.fieldname, q.text, paths)
+        if isinstance(q, wq.Phrase) and not self.schema[q.fieldname].format.supports("positions"):
+            # a quoted id ("ZAAK-2024-0000001") on an exact field is one term
+            if len(q.words) == 1:
+                return self._rewrite(wq.Term(q.fieldname, q.words[0]), paths)
+            return wq.NullQuery
+        if q.is_leaf():
+            if getattr(q, "fieldname", None) in ("afdeling", "zaaktype"):
+                return wq.NullQuery
+            return q
+        return q.apply(lambda child: self._rewrite(child, paths))
+
+    def parse(self, text: str, rechten: Rechten) -> wq.Query:
+        text = (text or "").strip()
+        if not text:
+            return wq.Every()
+        parsed = self._parser.parse(text)
+        words = text.split()
+        plain = all(
+            w.isalpha() and w.upper() not in ("AND", "OR", "NOT", "EN", "OF", "NIET") for w in words
+        )
+        if plain and len(words) <= 4:
+            # automatic fuzzy matching on person names: Jansen finds Janssen, Jansens
+            fuzzy = wq.And(
+                [
+                    wq.FuzzyTerm("namen", w.lower(), boost=0.5, maxdist=1, prefixlength=2)
+                    for w in words
+                ]
+            )
+            parsed = wq.Or([parsed, fuzzy])
+        return self._rewrite(parsed, self._paths(rechten))
+
+    def _structured(self, vraag: Zoekvraag, paths: list[str]) -> list[wq.Query]:
+        out: list[wq.Query] = []
+        if vraag.types:
+            out.append(wq.Or([wq.Term("type", t) for t in vraag.types]))
+        if vraag.afdeling:
+            out.append(wq.Or([self._zaak_filter("afdeling", v, paths) for v in vraag.afdeling]))
+        if vraag.zaaktype:
+            out.append(wq.Or([self._zaak_filter("zaaktype", v, paths) for v in vraag.zaaktype]))
+        if vraag.jaar:
+            out.append(wq.Or([wq.Term("jaar", int(j)) for j in vraag.jaar]))
+        if vraag.informatieobjecttype:
+            out.append(
+                wq.Or(
+                    [
+                        wq.Term("informatieobjecttype", _clean(v).lower())
+                        for v in vraag.informatieobjecttype
+                    ]
+                )
+            )
+        if vraag.van or vraag.tot:
+            out.append(wq.DateRange("datum", _as_datetime(vraag.van), _as_datetime(vraag.tot)))
+        return out
+
+    def search(self, query: Zoekvraag, rechten: Rechten) -> Zoekresultaat:
+        page = max(1, query.page)
+        per_page = max(1, min(query.per_page, 100))
+        paths = self._paths(rechten)
+        empty = Zoekresultaat([], 0, page, per_page, {})
+        try:
+            user_q = self.parse(query.q, rechten)
+        except Exception as exc:
+            empty.fout = f"De zoekvraag is niet te begrijpen: {exc}"
+            return empty
+        if not paths:
+            with self._searcher():  # still raise IndexMissing when there is no index
+                return empty
+        structured = self._structured(query, paths)
+        with self._searcher() as searcher:
+            name = self._current_name() or ""
+            visible = self._visible(searcher, paths)
+            restrict = wq.And([visible, *structured]) if structured else visible
+            if isinstance(user_q, wq.Every):
+                counted, ranked_q = restrict, restrict
+            else:
+                # the access part only filters (score 0); it does not change the ranking
+                counted = ranked_q = wq.And([visible, user_q, *structured])
+            matched = set(searcher.docs_for_query(counted))
+            total = len(matched)
+            facets = self._facets(name, searcher, matched, rechten) if query.facets else {}
+            if not matched or (page - 1) * per_page >= total:
+                return Zoekresultaat([], total, page, per_page, facets)
+            limit = page * per_page
+            kwargs: dict = {"limit": limit}
+            if query.sort == "date" or isinstance(user_q, wq.Every):
+                kwargs.update(sortedby="datum", reverse=True)
+            results = searcher.search(ranked_q, **kwargs)
+            terms = self._highlight_terms(user_q)
+            hits = [self._hit(h, terms) for h in results[(page - 1) * per_page : limit]]
+        return Zoekresultaat(hits, total, page, per_page, facets)
+
+    @staticmethod
+    def _highlight_terms(q: wq.Query) -> dict[str, frozenset[str]]:
+        out: dict[str, set[str]] = {"titel": set(), "tekst": set()}
+        for fieldname, text in q.all_terms(phrases=True):
+            if fieldname in out and isinstance(text, str):
+                out[fieldname].add(text)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    def _snippet(self, text: str, terms: frozenset[str], *, whole: bool = False):
+        """Highlight around the first matches only: analysing a whole long document for
+        every hit would cost more than the search itself. Candidate places are found
+        with a regular expression on the folded text, then Whoosh's own analyser (with
+        stemming) decides what is a match."""
+        if not text or not terms:
+            return []
+        if whole:
+            window = text
+        else:
+            folded = text.translate(accent_map).lower()
+            spots = []
+            for term in sorted(terms):
+                found = re.search(r"\b" + re.escape(term), folded)
+                if found:
+                    spots.append(found.start())
+            if not spots:
+                return []
+            start = max(0, min(spots) - 80)
+            window = text[start : start + 600]
+        marked = highlight.highlight(
+            window,
+            terms,
+            self.schema["tekst"].analyzer,
+            highlight.ContextFragmenter(maxchars=240, surround=60),
+            _SegmentFormatter(),
+            top=2,
+        )
+        return _segments(marked) if marked else []
+
+    def _hit(self, hit, terms: dict[str, frozenset[str]]) -> Treffer:
+        stored = hit.fields()
+        tekst = stored.get("tekst", "")
+        titel = stored.get("titel", "")
+        snippet = self._snippet(tekst, terms["tekst"]) or ([(tekst[:200], False)] if tekst else [])
+        titel_segments = self._snippet(titel, terms["titel"], whole=True) or [(titel, False)]
+        datum = stored.get("datum")
+        score = hit.score if hit.score is not None else 0.0
+        return Treffer(
+            key=stored["key"],
+            type=stored["type"],
+            object_id=stored["object_id"],
+            identificatie=stored.get("identificatie", ""),
+            titel=titel,
+            snippet=snippet,
+            score=float(score),
+            datum=datum.date() if isinstance(datum, datetime) else datum,
+            titel_segments=titel_segments,
+        )
+
+    def _facets(self, name: str, searcher, matched: set[int], rechten: Rechten) -> dict:
+        meta = self._meta(name, searcher)
+        afd_rank = {a: rank(c) for a, (_r, c) in rechten.afdelingen.items()}
+        zaak_rank = {z: rank(c) for z, (_r, c) in rechten.zaken.items()}
+        jaar: Counter = Counter()
+        iot: Counter = Counter()
+        afdeling: Counter = Counter()
+        zaaktype: Counter = Counter()
+        for docnum in matched:
+            item = meta[docnum]
+            if item is None:
+                continue
+            j, t, links = item
+            if j is not None:
+                jaar[str(j)] += 1
+            if t:
+                iot[t] += 1
+            if len(links) == 1:
+                # visible, so visible through its only zaak
+                afdeling[links[0][2]] += 1
+                zaaktype[links[0][3]] += 1
+                continue
+            codes, types = set(), set()
+            for zaak_id, afd_id, code, zt, m in links:
+                if afd_rank.get(afd_id, -1) >= m or zaak_rank.get(zaak_id, -1) >= m:
+                    codes.add(code)
+                    types.add(zt)
+            for code in codes:
+                afdeling[code] += 1
+            for zt in types:
+                zaaktype[zt] += 1
+        return {
+            "zaaktype": dict(zaaktype.most_common()),
+            "afdeling": dict(afdeling.most_common()),
+            "jaar": dict(sorted(jaar.items(), reverse=True)),
+            "informatieobjecttype": dict(iot.most_common()),
+        }
