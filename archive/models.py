@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,6 +23,7 @@ from zaaktypen.models import (
     Eigenschap,
     InformatieObjectType,
     ResultaatType,
+    RolType,
     StatusType,
     ZaakType,
 )
@@ -100,6 +102,7 @@ class Zaak(Base):
         Index("ix_zaak_afdeling_registratie", "afdeling_id", "registratiedatum"),
         Index("ix_zaak_zaaktype", "zaaktype_id"),
         Index("ix_zaak_einddatum", "einddatum"),
+        Index("ix_zaak_archief", "archiefnominatie", "archiefactiedatum"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -117,12 +120,20 @@ class Zaak(Base):
     archiefnominatie: Mapped[str | None] = mapped_column(String(32))
     archiefactiedatum: Mapped[date | None]
     archiefstatus: Mapped[str] = mapped_column(String(48), default="nog_te_archiveren")
+    # retention (zaaktypen.bewaring): the start of the period, the facts it may need, and
+    # what it still waits for while the calculation is pending
+    brondatum: Mapped[date | None]
+    handmatige_brondatum: Mapped[date | None]  # ander_datumkenmerk, besluit-based ones
+    hoofdzaak_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("zaak.id"))
+    archief_wacht_op: Mapped[str | None] = mapped_column(String(80))
+    archiefnominatie_bron: Mapped[str] = mapped_column(String(300), default="")
     aangemaakt_door_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
     aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
 
     zaaktype: Mapped[ZaakType] = relationship()
     afdeling: Mapped[Afdeling] = relationship()
     resultaattype: Mapped[ResultaatType | None] = relationship()
+    hoofdzaak: Mapped[Zaak | None] = relationship(remote_side="Zaak.id")
     statussen: Mapped[list[ZaakStatus]] = relationship(
         back_populates="zaak", order_by="ZaakStatus.id", cascade="all, delete-orphan"
     )
@@ -202,18 +213,36 @@ class Betrokkene(Base):
 
 
 class Rol(Base):
+    """A betrokkene in a zaak: in one of the zaaktype's roltypen (``roltype``, e.g.
+    "Procesregie (gemeente)"), or only in a generic role. ``omschrijving`` is always the
+    generic role (the roltype's omschrijving_generiek when there is one)."""
+
     __tablename__ = "rol"
-    __table_args__ = (UniqueConstraint("zaak_id", "betrokkene_id", "omschrijving"),)
+    __table_args__ = (
+        # once per roltype; NULLs never clash here, so generic roles have their own index
+        UniqueConstraint("zaak_id", "betrokkene_id", "roltype_id"),
+        Index(
+            "uq_rol_generiek",
+            "zaak_id",
+            "betrokkene_id",
+            "omschrijving",
+            unique=True,
+            sqlite_where=text("roltype_id IS NULL"),
+            postgresql_where=text("roltype_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     zaak_id: Mapped[int] = mapped_column(ForeignKey("zaak.id", ondelete="CASCADE"), index=True)
     betrokkene_id: Mapped[int] = mapped_column(ForeignKey("betrokkene.id"), index=True)
     omschrijving: Mapped[str] = mapped_column(String(40))
+    roltype_id: Mapped[int | None] = mapped_column(ForeignKey("roltype.id"))
     toelichting: Mapped[str] = mapped_column(Text, default="")
     aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
 
     zaak: Mapped[Zaak] = relationship(back_populates="rollen")
     betrokkene: Mapped[Betrokkene] = relationship()
+    roltype: Mapped[RolType | None] = relationship()
 
 
 class Document(Base):

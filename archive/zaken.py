@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from archive import access, audit, toegangslog
+from archive import access, archivering, audit, toegangslog
 from archive.enums import BetrokkeneType, Vertrouwelijkheid
 from archive.enums import Rol as RolOmschrijving
 from archive.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
@@ -17,7 +17,7 @@ from archive.models import Betrokkene, Rol, User, Zaak, ZaakEigenschap, ZaakStat
 from archive.validation import check_text, is_valid_bsn, is_valid_kvk, is_valid_rsin
 from zaaktypen import afdelingen
 from zaaktypen import services as catalogus
-from zaaktypen.models import Afdeling, Eigenschap, ResultaatType, StatusType, ZaakType
+from zaaktypen.models import Afdeling, Eigenschap, ResultaatType, RolType, StatusType, ZaakType
 
 MAX_OMSCHRIJVING = 200
 
@@ -237,10 +237,15 @@ def get_zaak(session: Session, user: User, identificatie: str, *, pad: str | Non
     return zaak
 
 
-def get_zaak_for_change(session: Session, user: User, identificatie: str) -> Zaak:
+def get_zaak_for_change(
+    session: Session, user: User, identificatie: str, *, pad: str | None = None
+) -> Zaak:
+    """The zaak for a change form; with ``pad`` showing the form counts as a view."""
     zaak = get_zaak(session, user, identificatie)
     if not access.can_change_zaak(user, zaak):
         raise Forbidden("U mag deze zaak niet wijzigen.")
+    if pad is not None:
+        toegangslog.log_read(session, user, zaak, pad=pad)
     return zaak
 
 
@@ -352,7 +357,8 @@ def close_zaak(
     toelichting: str = "",
     einddatum: date | None = None,
 ) -> Zaak:
-    """Close with a resultaat: sets the eindstatus and einddatum (retention follows later)."""
+    """Close with a resultaat: sets the eindstatus and einddatum and computes the retention
+    (archive.archivering)."""
     if not access.can_change_zaak(actor, zaak):
         raise Forbidden("U mag deze zaak niet wijzigen.")
     _require_open(zaak)
@@ -376,7 +382,6 @@ def close_zaak(
     zaak.resultaattype = resultaattype
     zaak.resultaat_toelichting = (toelichting or "").strip()
     zaak.einddatum = einddatum
-    zaak.archiefnominatie = resultaattype.archiefnominatie
     session.flush()
     na = _zaak_snapshot(zaak) | {"resultaat": resultaattype.omschrijving}
     audit.record(
@@ -389,6 +394,43 @@ def close_zaak(
         voor=voor,
         na=na,
     )
+    archivering.apply(session, actor, zaak)
+    _outbox(session, "zaak", zaak.id)
+    return zaak
+
+
+def reopen_zaak(session: Session, actor: User, zaak: Zaak, *, toelichting: str) -> Zaak:
+    """Reopen a closed zaak (not yet archived): back to its last status before the
+    eindstatus, resultaat and retention dates cleared."""
+    if not access.can_change_zaak(actor, zaak):
+        raise Forbidden("U mag deze zaak niet wijzigen.")
+    archivering.require_reopenable(zaak)
+    if zaak.afdeling.status == "gesloten":
+        raise Conflict(f"Afdeling {zaak.afdeling.naam} is gesloten; haar zaken blijven dicht.")
+    if not (toelichting or "").strip():
+        raise ValidationFailed({"toelichting": ["Leg vast waarom de zaak heropend wordt."]})
+    _check_toelichting(toelichting)
+    voor = _zaak_snapshot(zaak)
+    eerdere = [s for s in zaak.statussen if s.statustype_id != zaak.zaaktype.eindstatus.id]
+    terug = eerdere[-1].statustype if eerdere else zaak.zaaktype.statustypen[0]
+    zaak.statussen.append(
+        ZaakStatus(statustype=terug, toelichting=toelichting.strip(), gezet_door_id=actor.id)
+    )
+    zaak.einddatum = None
+    zaak.resultaattype = None
+    zaak.resultaat_toelichting = ""
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "zaak.heropend",
+        "zaak",
+        zaak.identificatie,
+        zaak_id=zaak.id,
+        voor=voor,
+        na=_zaak_snapshot(zaak) | {"toelichting": toelichting.strip()},
+    )
+    archivering.apply(session, actor, zaak)
     _outbox(session, "zaak", zaak.id)
     return zaak
 
@@ -490,42 +532,83 @@ def find_or_create_betrokkene(session: Session, data: BetrokkeneGegevens) -> Bet
     return betrokkene
 
 
+def _rol_keuze(
+    session: Session, zaak: Zaak, rol: str | None, roltype_id: int | None
+) -> tuple[str, RolType | None]:
+    """The generic role and, when chosen, the zaaktype's own roltype it comes from."""
+    if roltype_id is not None:
+        # roltype.id is a 32-bit integer: a larger number is simply absent, not a DB error
+        roltype = session.get(RolType, roltype_id) if 0 < roltype_id < 2**31 else None
+        if roltype is None or roltype.zaaktype_id != zaak.zaaktype_id:
+            namen = ", ".join(r.omschrijving for r in zaak.zaaktype.roltypen) or "geen"
+            raise ValidationFailed(
+                {
+                    "roltype": [
+                        f"Deze rol hoort niet bij zaaktype '{zaak.zaaktype.omschrijving}'. "
+                        f"Kies een van: {namen}."
+                    ]
+                }
+            )
+        if rol and rol != roltype.omschrijving_generiek:
+            raise ValidationFailed(
+                {
+                    "rol": [
+                        f"Rol '{roltype.omschrijving}' is een {roltype.omschrijving_generiek}, "
+                        f"geen {rol}. Laat de generieke rol leeg of kies die van het roltype."
+                    ]
+                }
+            )
+        return roltype.omschrijving_generiek, roltype
+    try:
+        return RolOmschrijving(rol or "").value, None
+    except ValueError:
+        allowed = ", ".join(r.value for r in RolOmschrijving)
+        message = f"Kies een van: {allowed}, of een rol van het zaaktype."
+        raise ValidationFailed({"rol": [message]}) from None
+
+
 def add_betrokkene(
     session: Session,
     actor: User,
     zaak: Zaak,
     data: BetrokkeneGegevens,
     *,
-    rol: str,
+    rol: str | None = None,
+    roltype_id: int | None = None,
     toelichting: str = "",
 ) -> Rol:
+    """Link a betrokkene to the zaak in one of its zaaktype's roltypen (``roltype_id``), or
+    only in a generic role (``rol``, kept for callers that know no roltypen)."""
     if not access.can_change_zaak(actor, zaak):
         raise Forbidden("U mag deze zaak niet wijzigen.")
     _require_open(zaak)
     _check_toelichting(toelichting)
-    try:
-        rol_omschrijving = RolOmschrijving(rol)
-    except ValueError:
-        allowed = ", ".join(r.value for r in RolOmschrijving)
-        raise ValidationFailed({"rol": [f"Kies een van: {allowed}."]}) from None
+    generiek, roltype = _rol_keuze(session, zaak, rol, roltype_id)
     betrokkene = find_or_create_betrokkene(session, data)
     duplicate = session.scalar(
         select(Rol.id).where(
             Rol.zaak_id == zaak.id,
             Rol.betrokkene_id == betrokkene.id,
-            Rol.omschrijving == rol_omschrijving.value,
+            Rol.roltype_id == roltype.id
+            if roltype is not None
+            else (Rol.roltype_id.is_(None) & (Rol.omschrijving == generiek)),
         )
     )
     if duplicate is not None:
-        raise Conflict("Deze betrokkene heeft deze rol al in de zaak.", field="rol")
+        field = "roltype" if roltype is not None else "rol"
+        raise Conflict("Deze betrokkene heeft deze rol al in de zaak.", field=field)
     link = Rol(
         betrokkene=betrokkene,
-        omschrijving=rol_omschrijving.value,
+        omschrijving=generiek,
+        roltype=roltype,
         toelichting=(toelichting or "").strip(),
     )
     zaak.rollen.append(link)
     session.flush()
     # ids only: the audit trail must not become a second register of personal data
+    na = {"betrokkene_id": betrokkene.id, "rol": generiek}
+    if roltype is not None:
+        na |= {"roltype_id": roltype.id, "roltype": roltype.omschrijving}
     audit.record(
         session,
         actor,
@@ -533,7 +616,7 @@ def add_betrokkene(
         "zaak",
         zaak.identificatie,
         zaak_id=zaak.id,
-        na={"betrokkene_id": betrokkene.id, "rol": rol_omschrijving.value},
+        na=na,
     )
     _outbox(session, "zaak", zaak.id)
     return link
@@ -541,10 +624,11 @@ def add_betrokkene(
 
 def audit_trail(session: Session, user: User, zaak: Zaak) -> list:
     from archive.audit import AuditEvent
+    from archive.models import Document, ZaakDocument
 
     if not access.can_view_zaak(user, zaak):
         raise NotFound(f"Zaak '{zaak.identificatie}' bestaat niet.")
-    return list(
+    events = list(
         session.scalars(
             select(AuditEvent)
             .where(AuditEvent.zaak_id == zaak.id)
@@ -552,6 +636,21 @@ def audit_trail(session: Session, user: User, zaak: Zaak) -> list:
             .order_by(AuditEvent.id)
         )
     )
+    # A document above the viewer's clearance must look absent here too: its events
+    # (filed, new version, linked) would betray that it exists.
+    doc_ids = {e.object_id for e in events if e.object_type == "document"}
+    if not doc_ids:
+        return events
+    zichtbaar = {
+        d.identificatie
+        for d in session.scalars(
+            select(Document)
+            .where(Document.identificatie.in_(doc_ids))
+            .options(selectinload(Document.zaak_links).selectinload(ZaakDocument.zaak))
+        )
+        if access.can_view_document(user, d)
+    }
+    return [e for e in events if e.object_type != "document" or e.object_id in zichtbaar]
 
 
 __all__ = [

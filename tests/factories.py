@@ -118,7 +118,7 @@ def make_member(
 class World:
     """Two departments. The medewerker handles cases in both (clearance geheim); the lezer
     only reads in ``afdeling`` up to 'intern'; the buitenstaander works only in
-    ``andere_afdeling``; beheerder and auditor have no memberships."""
+    ``andere_afdeling``; beheerder, auditor and archivaris have no memberships."""
 
     afdeling: Afdeling
     andere_afdeling: Afdeling
@@ -127,6 +127,7 @@ class World:
     medewerker: User
     beheerder: User
     auditor: User
+    archivaris: User
     lezer: User
     buitenstaander: User
 
@@ -140,6 +141,7 @@ class World:
             medewerker=make_user(db, roles=("medewerker",)),
             beheerder=make_user(db, roles=("beheerder",)),
             auditor=make_user(db, roles=("auditor",)),
+            archivaris=make_user(db, roles=("archivaris",)),
             lezer=make_user(db, roles=("medewerker",)),
             buitenstaander=make_user(db, roles=("medewerker",)),
         )

@@ -115,7 +115,8 @@ def main(click_ctx: click.Context) -> None:
     """Dossierhuis: zaakgericht archief voor gemeenten en hun zorg- en veiligheidsnetwerken.
 
     Instellingen komen uit de omgeving: DOSSIERHUIS_DATA_DIR (standaard ./var),
-    DATABASE_URL (standaard SQLite in de datamap), SECRET_KEY en MAX_UPLOAD_MB.
+    DATABASE_URL (standaard SQLite in de datamap), SECRET_KEY, MAX_UPLOAD_MB,
+    SEARCH_INDEX_DIR, SEARCH_WORKER en SEARCH_OTHER_DEPARTMENTS.
     """
     click_ctx.obj = Context()
 
@@ -180,16 +181,28 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
     """Start de webserver.
 
     Waitress: een productiewaardige WSGI-server; zet er TLS (een reverse proxy) voor.
+    Met SEARCH_WORKER=in-process (standaard) draait de indexworker in dit proces; eerst
+    wordt een ontbrekende of beschadigde zoekindex opnieuw opgebouwd.
     """
     import waitress
 
-    from web.app import create_app
+    from web.app import create_app, start_search_worker, stop_search_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = create_app(ctx.settings)
+    if ctx.settings.search_worker == "in-process":
+        # checks the index first: a missing or corrupt one is rebuilt (with a log line)
+        start_search_worker(app)
+    else:
+        click.echo(
+            "SEARCH_WORKER=extern: start 'dossierhuis index worker' apart voor de zoekindex."
+        )
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Dossierhuis draait op http://{shown}:{port} (stoppen met Ctrl+C)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="Dossierhuis")
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="Dossierhuis")
+    finally:
+        stop_search_worker(app)
 
 
 @main.group()
@@ -918,3 +931,304 @@ def afdeling_close(ctx: Context, code: str, rapport_dir: str | None) -> None:
         csv_path.write_text(lifecycle.report_csv(rows), encoding="utf-8")
     click.echo(f"Afdeling {target.naam} is gesloten ({len(rows)} zaken).")
     click.echo(f"  rapport: {pdf_path} en {csv_path}")
+
+
+# -- search ---------------------------------------------------------------------------------
+
+
+def _search_backend(settings: Settings):
+    from search.whoosh_backend import WhooshBackend
+
+    return WhooshBackend(settings.index_dir)
+
+
+def _segments_text(segments: list[tuple[str, bool]]) -> str:
+    """A snippet for the terminal: highlights in bold (plain when not a terminal)."""
+    return "".join(click.style(text, bold=True) if hit else text for text, hit in segments)
+
+
+@main.command("search")
+@click.argument("query", metavar="ZOEKVRAAG")
+@click.option(
+    "--as",
+    "username",
+    required=True,
+    metavar="GEBRUIKER",
+    help="Zoek met de rechten van deze gebruiker (lidmaatschappen, clearance, machtigingen).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Antwoord als JSON (zoals de API).")
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    type=click.Choice(["zaak", "document", "persoon"]),
+    help="Alleen deze soort; herhaal de optie voor meer.",
+)
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1, 100_000))
+@click.option(
+    "--page-size", default=20, show_default=True, type=click.IntRange(1, 100), help="Per pagina."
+)
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "date"]),
+    default="relevance",
+    show_default=True,
+    help="Volgorde: relevantie of datum (nieuwste eerst).",
+)
+@with_context
+def search_cmd(
+    ctx: Context,
+    query: str,
+    username: str,
+    as_json: bool,
+    types: tuple[str, ...],
+    page: int,
+    page_size: int,
+    sort: str,
+) -> None:
+    """Zoek in zaken, documenten en personen, met de rechten van één gebruiker.
+
+    De zoektaal is die van het zoekvak: woorden, "zinnen", AND/OR/NOT (EN/OF/NIET),
+    voorvoegsel*, naam~, zaaktype:, afdeling:, jaar:, type:, datum:[20240101 to 20241231].
+    Getoonde vertrouwelijke zaken en documenten komen in de toegangslog (pad zoeken).
+    """
+    import json
+
+    from archive import users
+    from search import service
+    from web.api.zoeken import facet_lists, snippet_dict
+
+    backend = _search_backend(ctx.settings)
+    with transaction(ctx.sessions) as session:
+        user = users.get_user(session, username)
+        rechten = service.rechten_voor(user)
+        result = service.search(
+            session,
+            rechten,
+            query,
+            {"types": list(types)},
+            page=page,
+            sort=sort,
+            backend=backend,
+            per_page=page_size,
+        )
+        if result.fout:
+            hint = " Draai 'dossierhuis reindex'." if result.index_ontbreekt else ""
+            raise click.ClickException(f"{result.fout}{hint}")
+        service.log_shown_hits(session, user, rechten, result.hits)
+    if as_json:
+        doc = {
+            "count": result.total,
+            "page": result.page,
+            "pages": result.pages,
+            "results": [
+                {
+                    "type": hit.type,
+                    "identificatie": hit.identificatie,
+                    "titel": hit.titel,
+                    "snippet": snippet_dict(hit.snippet),
+                    "datum": hit.datum.isoformat() if hit.datum else None,
+                }
+                for hit in result.hits
+            ],
+            "facets": facet_lists(result),
+        }
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"{result.total} resultaat/resultaten voor '{query}' "
+        f"(pagina {result.page} van {result.pages})."
+    )
+    for hit in result.hits:
+        datum = hit.datum.isoformat() if hit.datum else "-"
+        click.echo(f"{hit.type:<9} {hit.identificatie:<24} {datum:<10}  {hit.titel}")
+        if hit.snippet:
+            click.echo(f"          {_segments_text(hit.snippet)}")
+
+
+@main.command()
+@with_context
+def reindex(ctx: Context) -> None:
+    """Bouw de zoekindex opnieuw op uit de database.
+
+    De nieuwe index komt in een verse map en wordt in één keer in gebruik genomen; zoeken
+    blijft intussen werken op de oude. Wijzigingen tijdens het opbouwen gaan niet verloren.
+    """
+    from search.documents import count_all
+    from search.worker import rebuild_from_database
+
+    backend = _search_backend(ctx.settings)
+    factory = ctx.sessions
+    with transaction(factory) as session:
+        total = count_all(session)
+    with click.progressbar(
+        length=total, label="Zoekindex opbouwen", show_pos=True, file=sys.stderr
+    ) as bar:
+
+        def progress(done: int) -> None:
+            bar.update(max(0, min(done, total) - bar.pos))
+
+        count = rebuild_from_database(factory, backend, progress)
+        bar.update(total - bar.pos)  # the count was an upper bound (unlinked items are skipped)
+    click.echo(f"Zoekindex opnieuw opgebouwd in {backend.root}: {count} item(s).")
+
+
+@main.group("index")
+def index_group() -> None:
+    """De zoekindex: de indexworker en de toestand."""
+
+
+@index_group.command("worker")
+@click.option(
+    "--poll",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0.05, 3600),
+    metavar="SECONDEN",
+    help="Hoe vaak de outbox wordt gelezen.",
+)
+@click.option("--once", is_flag=True, help="Verwerk wat er nu in de outbox staat en stop.")
+@with_context
+def index_worker(ctx: Context, poll: float, once: bool) -> None:
+    """Verwerk de wijzigingen (outbox) in de zoekindex, als apart proces.
+
+    Voor SEARCH_WORKER=extern (anders doet 'dossierhuis serve' dit zelf). Ontbreekt de
+    index of is hij beschadigd, dan wordt hij eerst opnieuw opgebouwd. Meer workers tegelijk
+    kan geen kwaad: ze wachten op elkaar. Stoppen met Ctrl+C of SIGTERM.
+    """
+    import contextlib
+    import signal
+    import threading
+
+    from search.worker import ensure_index, process_outbox, run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    backend = _search_backend(ctx.settings)
+    factory = ctx.sessions
+    ensure_index(factory, backend)
+    if once:
+        done = process_outbox(factory, backend)
+        click.echo(f"{done} outbox-regel(s) verwerkt.")
+        return
+    stop = threading.Event()
+
+    def request_stop(_signum, _frame) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    click.echo(f"Indexworker gestart op {backend.root} (stoppen met Ctrl+C).")
+    with contextlib.suppress(KeyboardInterrupt):
+        run_worker(stop, poll, factory, backend)
+    click.echo("Indexworker gestopt.")
+
+
+@index_group.command("status")
+@with_context
+def index_status(ctx: Context) -> None:
+    """Toon de toestand van de zoekindex en hoeveel wijzigingen nog wachten.
+
+    De exitcode is 1 als de index ontbreekt of beschadigd is ('dossierhuis reindex' of een
+    start van de worker herstelt dat).
+    """
+    from archive.models import SearchOutbox
+
+    backend = _search_backend(ctx.settings)
+    health = backend.health()
+    with transaction(ctx.sessions) as session:
+        pending, oldest = session.execute(
+            select(func.count(SearchOutbox.id), func.min(SearchOutbox.aangemaakt_op)).where(
+                SearchOutbox.verwerkt_op.is_(None)
+            )
+        ).one()
+    toestand = {"ok": "in orde", "missing": "ontbreekt", "corrupt": "beschadigd"}[health.status]
+    click.echo(f"Zoekindex:  {backend.root}")
+    if health.ok:
+        click.echo(f"Toestand:   {toestand} (generatie {health.detail}, {health.documenten} items)")
+    else:
+        click.echo(f"Toestand:   {toestand} ({health.detail})")
+    since = f" (oudste van {_when(oldest)})" if pending else ""
+    click.echo(f"Wachtend:   {pending} outbox-regel(s){since}")
+    if not health.ok:
+        sys.exit(1)
+
+
+# -- retention ------------------------------------------------------------------------------
+
+
+@main.group()
+def retention() -> None:
+    """Bewaring: wat te vernietigen of over te brengen is, en wachtende berekeningen."""
+
+
+@retention.command("due")
+@click.option(
+    "--soort",
+    type=click.Choice(["vernietigen", "overbrengen", "ontbrekend", "wachtend"]),
+    default="vernietigen",
+    show_default=True,
+    help="vernietigen: archiefactiedatum verstreken; overbrengen: blijvend te bewaren en "
+    "over te brengen; ontbrekend: afgesloten zonder bewaargegevens; wachtend: berekening "
+    "wacht op een datum.",
+)
+@click.option(
+    "--op",
+    "peildatum",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Peildatum (JJJJ-MM-DD); standaard vandaag.",
+)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Als JSON, voor scripts.")
+@with_context
+def retention_due(ctx: Context, soort: str, peildatum, limit: int, as_json: bool) -> None:
+    """Toon de zaken van één soort uit de werkvoorraad van de archivaris (alleen
+    bewaargegevens, geen inhoud)."""
+    import json as json_module
+
+    from retention import werkvoorraad
+
+    today = peildatum.date() if peildatum else None
+    with transaction(ctx.sessions) as session:
+        total, rows = werkvoorraad.due(session, None, soort, today=today, limit=limit)
+        if as_json:
+            click.echo(
+                json_module.dumps(
+                    {
+                        "count": total,
+                        "results": [
+                            {
+                                "identificatie": r.identificatie,
+                                "zaaktype": r.zaaktype,
+                                "afdeling": r.afdeling,
+                                "einddatum": r.einddatum.isoformat() if r.einddatum else None,
+                                "archiefnominatie": r.archiefnominatie,
+                                "archiefactiedatum": (
+                                    r.archiefactiedatum.isoformat() if r.archiefactiedatum else None
+                                ),
+                                "wacht_op": r.archief_wacht_op,
+                            }
+                            for r in rows
+                        ],
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+            return
+        click.echo(f"{total} zaak/zaken ({soort}); de eerste {len(rows)}:")
+        for r in rows:
+            datum = r.archiefactiedatum.isoformat() if r.archiefactiedatum else "-"
+            extra = f"  wacht op {r.archief_wacht_op}" if r.archief_wacht_op else ""
+            click.echo(f"{r.identificatie}  {datum:<10}  {r.afdeling:<12} {r.zaaktype}{extra}")
+
+
+@retention.command("complete-pending")
+@with_context
+def retention_complete_pending(ctx: Context) -> None:
+    """Reken wachtende berekeningen opnieuw uit (na een ingevoerde datum of afgesloten
+    hoofdzaak); voor een dagelijkse taak."""
+    from archive import archivering
+
+    with transaction(ctx.sessions) as session:
+        done = archivering.complete_pending(session)
+    click.echo(f"{done} berekening(en) voltooid.")

@@ -115,7 +115,12 @@ def test_set_status_and_close(db, world):
     with pytest.raises(Conflict):
         zaken.close_zaak(db, world.medewerker, zaak, resultaattype_id=resultaat.id)
     acties = [e.actie for e in zaken.audit_trail(db, world.medewerker, zaak)]
-    assert acties == ["zaak.aangemaakt", "zaak.status_gezet", "zaak.afgesloten"]
+    assert acties == [
+        "zaak.aangemaakt",
+        "zaak.status_gezet",
+        "zaak.afgesloten",
+        "zaak.archivering_berekend",
+    ]
 
 
 def test_status_or_result_of_another_zaaktype_is_refused(db, world):
@@ -254,3 +259,119 @@ def test_list_filters_and_counts(db, world):
     )
     found = zaken.list_zaken(db, world.medewerker, ZaakFilter(zoek=gesloten.identificatie.lower()))
     assert [z.id for z in found.items] == [gesloten.id]
+
+
+# --- roltypen of the zaaktype ---------------------------------------------------------------
+
+
+def _tien_in_twente_zaak(db, world):
+    from zaaktypen.afdelingen import AfdelingGegevens, zaaktypen_for
+    from zaaktypen.sjablonen import apply_sjabloon, get_sjabloon
+
+    sjabloon = get_sjabloon("tien-in-twente")
+    afdeling = apply_sjabloon(
+        db,
+        world.beheerder,
+        "tien-in-twente",
+        AfdelingGegevens(
+            code="TWENTE",
+            naam="10 in Twente",
+            virtueel=sjabloon.virtueel,
+            startdatum=date(2026, 1, 1),
+            geplande_einddatum=date(2027, 12, 31),
+        ),
+        leden=[(world.medewerker, "behandelen", "zeer_geheim")],
+    )
+    (dossier,) = [zt for zt in zaaktypen_for(db, afdeling) if zt.roltypen and zt.eigenschappen]
+    waarden = {
+        e.naam: e.waardenverzameling[0] if e.formaat == "keuze" else "Testwaarde"
+        for e in dossier.eigenschappen
+        if e.verplicht
+    }
+    return factories.make_zaak(
+        db, world.medewerker, zaaktype=dossier, afdeling=afdeling, eigenschappen=waarden
+    )
+
+
+def test_betrokkene_gets_a_roltype_of_the_zaaktype(db, world):
+    zaak = _tien_in_twente_zaak(db, world)
+    procesregie = next(r for r in zaak.zaaktype.roltypen if r.omschrijving.startswith("Proces"))
+    assert procesregie.omschrijving == "Procesregie (gemeente)"
+    gemeente = BetrokkeneGegevens(
+        type="niet_natuurlijk_persoon", kvk_nummer="12345678", naam="Gemeente Almelo"
+    )
+    rol = zaken.add_betrokkene(db, world.medewerker, zaak, gemeente, roltype_id=procesregie.id)
+    assert rol.roltype_id == procesregie.id and rol.roltype is procesregie
+    assert rol.omschrijving == procesregie.omschrijving_generiek == "zaakcoordinator"
+    event = db.scalars(
+        select(AuditEvent).where(
+            AuditEvent.actie == "zaak.betrokkene_toegevoegd", AuditEvent.zaak_id == zaak.id
+        )
+    ).one()
+    assert event.na["roltype_id"] == procesregie.id
+    # the same roltype twice is a duplicate; another roltype or a generic role is not
+    with pytest.raises(Conflict):
+        zaken.add_betrokkene(db, world.medewerker, zaak, gemeente, roltype_id=procesregie.id)
+    aanmelder = next(r for r in zaak.zaaktype.roltypen if r.omschrijving == "Aanmelder")
+    zaken.add_betrokkene(db, world.medewerker, zaak, gemeente, roltype_id=aanmelder.id)
+    zaken.add_betrokkene(db, world.medewerker, zaak, gemeente, rol="zaakcoordinator")
+    with pytest.raises(Conflict):
+        zaken.add_betrokkene(db, world.medewerker, zaak, gemeente, rol="zaakcoordinator")
+    assert [(r.roltype_id, r.omschrijving) for r in zaak.rollen] == [
+        (procesregie.id, "zaakcoordinator"),
+        (aanmelder.id, aanmelder.omschrijving_generiek),
+        (None, "zaakcoordinator"),
+    ]
+
+
+def test_roltype_of_another_zaaktype_is_refused(db, world):
+    zaak = factories.make_zaak(
+        db, world.medewerker, zaaktype=world.zaaktype, afdeling=world.afdeling
+    )
+    ander = factories.make_zaaktype(db)
+    vreemd = ander.roltypen[0]
+    gegevens = BetrokkeneGegevens(type="organisatorische_eenheid", naam="GGD")
+    for roltype_id in (vreemd.id, 2**62, -1):
+        with pytest.raises(ValidationFailed) as info:
+            zaken.add_betrokkene(db, world.medewerker, zaak, gegevens, roltype_id=roltype_id)
+        (message,) = info.value.errors["roltype"]
+        assert "hoort niet bij zaaktype" in message and "Behandelaar, Initiator" in message
+    eigen = world.zaaktype.roltypen[0]  # Behandelaar (behandelaar)
+    with pytest.raises(ValidationFailed) as info:
+        zaken.add_betrokkene(
+            db, world.medewerker, zaak, gegevens, rol="initiator", roltype_id=eigen.id
+        )
+    assert "rol" in info.value.errors
+    with pytest.raises(ValidationFailed) as info:
+        zaken.add_betrokkene(db, world.medewerker, zaak, gegevens)  # neither
+    assert "rol" in info.value.errors
+    assert not zaak.rollen
+    rol = zaken.add_betrokkene(
+        db, world.medewerker, zaak, gegevens, rol="behandelaar", roltype_id=eigen.id
+    )
+    assert rol.roltype_id == eigen.id
+
+
+def test_the_database_keeps_roles_unique_with_and_without_roltype(db, world):
+    from sqlalchemy.exc import IntegrityError
+
+    from archive.models import Rol
+
+    zaak = factories.make_zaak(
+        db, world.medewerker, zaaktype=world.zaaktype, afdeling=world.afdeling
+    )
+    gegevens = BetrokkeneGegevens(type="niet_natuurlijk_persoon", kvk_nummer="87654321")
+    eerste = zaken.add_betrokkene(db, world.medewerker, zaak, gegevens, rol="adviseur")
+    roltype = world.zaaktype.roltypen[0]
+    met_type = zaken.add_betrokkene(db, world.medewerker, zaak, gegevens, roltype_id=roltype.id)
+    for roltype_id, omschrijving in ((None, "adviseur"), (roltype.id, met_type.omschrijving)):
+        with pytest.raises(IntegrityError), db.begin_nested():
+            db.add(
+                Rol(
+                    zaak_id=zaak.id,
+                    betrokkene_id=eerste.betrokkene_id,
+                    omschrijving=omschrijving,
+                    roltype_id=roltype_id,
+                )
+            )
+            db.flush()

@@ -405,6 +405,51 @@ def test_add_betrokkene(client, db, world):
     assert "Woonstichting" in client.get(f"/zaken/{zaak.identificatie}").get_data(as_text=True)
 
 
+def test_add_betrokkene_in_a_roltype_of_the_zaaktype(client, db, world):
+    from zaaktypen import services as catalogus
+
+    zaaktype = catalogus.create_zaaktype(
+        db,
+        None,
+        identificatie="CLIENTDOSSIER-UI",
+        omschrijving="Cliëntdossier",
+        vertrouwelijkheidaanduiding="vertrouwelijk",
+        statustypen=["Aangemeld", "Afgerond"],
+        resultaattypen=["Afgerond"],
+        roltypen=[("Procesregie (gemeente)", "zaakcoordinator"), ("Cliënt", "belanghebbende")],
+    )
+    procesregie = zaaktype.roltypen[0]
+    zaak = factories.make_zaak(db, world.medewerker, zaaktype=zaaktype, afdeling=world.afdeling)
+    login(client, world.medewerker)
+    url = f"/zaken/{zaak.identificatie}/betrokkenen/nieuw"
+    html = client.get(url).get_data(as_text=True)
+    assert 'label="Rollen van dit zaaktype"' in html
+    assert f'value="roltype-{procesregie.id}"' in html and "Procesregie (gemeente)" in html
+    assert 'value="belanghebbende"' in html  # the generic roles stay available
+    data = {
+        "type": "niet_natuurlijk_persoon",
+        "rol": f"roltype-{procesregie.id}",
+        "kvk_nummer": "12345678",
+        "naam": "Gemeente Almelo",
+    }
+    assert client.post(url, data=data).status_code == 302
+    (rol,) = db.scalars(select(Rol).where(Rol.zaak_id == zaak.id)).all()
+    assert rol.roltype_id == procesregie.id and rol.omschrijving == "zaakcoordinator"
+    assert "Procesregie (gemeente)" in client.get(f"/zaken/{zaak.identificatie}").get_data(
+        as_text=True
+    )
+    # the service's refusal lands on the role field
+    response = client.post(url, data=data)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "heeft deze rol al" in html and 'id="rol-fout"' in html
+    # a roltype of another zaaktype is no choice here
+    ander = world.zaaktype.roltypen[0]
+    response = client.post(url, data=data | {"rol": f"roltype-{ander.id}"})
+    assert response.status_code == 422
+    assert len(db.scalars(select(Rol).where(Rol.zaak_id == zaak.id)).all()) == 1
+
+
 def test_add_betrokkene_with_invalid_bsn_gives_a_field_error(client, db, world):
     zaak = make_zaak(db, world)
     login(client, world.medewerker)

@@ -20,7 +20,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from archive import access
+from archive import access, auditlog
 from archive import documents as document_service
 from archive import zaken as zaken_service
 from archive.documents import DocumentGegevens, Upload
@@ -357,7 +357,9 @@ def zaak(identificatie: str):
 
 
 def _zaak_for_change(identificatie: str):
-    return zaken_service.get_zaak_for_change(db_session(), _user(), identificatie)
+    """A change form shows the zaak: showing it (GET) is a view for the access log."""
+    pad = "ui" if request.method == "GET" else None
+    return zaken_service.get_zaak_for_change(db_session(), _user(), identificatie, pad=pad)
 
 
 @bp.route("/zaken/<identificatie>/eigenschappen", methods=["GET", "POST"])
@@ -446,7 +448,7 @@ def zaak_afsluiten(identificatie: str):
 def betrokkene_nieuw(identificatie: str):
     found = _zaak_for_change(identificatie)
     form = forms.BetrokkeneForm()
-    form.fill()
+    form.fill(found)
     template = "zaken/betrokkene.html"
     if not form.validate_on_submit():
         return _render_form(template, form, 422 if form.is_submitted() else 200, zaak=found)
@@ -468,7 +470,7 @@ def betrokkene_nieuw(identificatie: str):
             _user(),
             found,
             gegevens,
-            rol=form.rol.data,
+            **form.rol_keuze(),
             toelichting=form.toelichting.data or "",
         )
     except DomainError as exc:
@@ -692,6 +694,12 @@ def _document_page(found, form, status: int = 200):
         form=form,
         mag_wijzigen=mag_wijzigen,
         max_mb=settings().max_upload_mb,
+        audit=auditlog.document_trail(db_session(), user, found),
+        bijlage_van=(
+            found.bijlage_van
+            if found.bijlage_van is not None and access.can_view_document(user, found.bijlage_van)
+            else None
+        ),
     ), status
 
 
