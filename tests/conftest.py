@@ -23,6 +23,7 @@ from archive.db import make_engine
 from archive.migrate import upgrade
 from tests import factories
 
+pytest_plugins = ["tests.fixtures_archivering"]
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 users.use_cheap_hashing_for_tests()
 

@@ -10,8 +10,7 @@ from archive import zaken
 from archive.errors import Forbidden
 from retention import werkvoorraad
 from tests import factories
-from tests.archive.test_archivering import resultaat
-from tests.archive.test_archivering import zaaktype as zaaktype  # noqa: F401 (fixture)
+from tests.fixtures_archivering import resultaat
 
 TODAY = date(2031, 6, 1)
 
@@ -22,7 +21,7 @@ def archivaris(db):
 
 
 @pytest.fixture
-def closed(db, world, zaaktype):  # noqa: F811
+def closed(db, world, archief_zaaktype):
     """Four closed zaken: due for destruction, kept (due for transfer later), pending, and
     one without retention data (as an old import would leave it)."""
 
@@ -30,7 +29,7 @@ def closed(db, world, zaaktype):  # noqa: F811
         zaak = factories.make_zaak(
             db,
             world.medewerker,
-            zaaktype=zaaktype,
+            zaaktype=archief_zaaktype,
             afdeling=world.afdeling,
             omschrijving=omschrijving,
             startdatum=date(2020, 1, 2),
@@ -39,7 +38,7 @@ def closed(db, world, zaaktype):  # noqa: F811
             db,
             world.medewerker,
             zaak,
-            resultaattype_id=resultaat(zaaktype, result),
+            resultaattype_id=resultaat(archief_zaaktype, result),
             einddatum=einddatum,
         )
         return zaak

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-import pytest
-
-from archive import zaken
 from archive.users import create_token
-from tests import factories
-from tests.archive.test_archivering import resultaat
-from tests.archive.test_archivering import zaaktype as zaaktype  # noqa: F401 (fixture)
 
 PROBLEM = "application/problem+json"
 
@@ -21,29 +13,8 @@ def bearer(db, user) -> dict:
     return {"Authorization": f"Bearer {secret}"}
 
 
-@pytest.fixture
-def closed(db, world, zaaktype):  # noqa: F811
-    zaak = factories.make_zaak(
-        db,
-        world.medewerker,
-        zaaktype=zaaktype,
-        afdeling=world.afdeling,
-        omschrijving="Vergunning",
-        startdatum=date(2020, 1, 2),
-    )
-    zaken.close_zaak(
-        db,
-        world.medewerker,
-        zaak,
-        resultaattype_id=resultaat(zaaktype, "Hand"),
-        einddatum=date(2020, 6, 1),
-    )
-    db.commit()
-    return zaak
-
-
-def test_brondatum_completes_a_pending_calculation(client, db, world, closed):
-    url = f"/api/v1/zaken/{closed.identificatie}"
+def test_brondatum_completes_a_pending_calculation(client, db, world, wachtende_zaak):
+    url = f"/api/v1/zaken/{wachtende_zaak.identificatie}"
     assert client.get(url, headers=bearer(db, world.medewerker)).get_json()["archief_wacht_op"]
     response = client.put(
         f"{url}/brondatum", json={"brondatum": "2021-01-31"}, headers=bearer(db, world.medewerker)
@@ -55,8 +26,10 @@ def test_brondatum_completes_a_pending_calculation(client, db, world, closed):
     assert body["archief_wacht_op"] is None
 
 
-def test_bad_brondatum_is_a_field_error_and_a_hidden_zaak_is_absent(client, db, world, closed):
-    url = f"/api/v1/zaken/{closed.identificatie}/brondatum"
+def test_bad_brondatum_is_a_field_error_and_a_hidden_zaak_is_absent(
+    client, db, world, wachtende_zaak
+):
+    url = f"/api/v1/zaken/{wachtende_zaak.identificatie}/brondatum"
     response = client.put(
         url, json={"brondatum": "2021-02-30"}, headers=bearer(db, world.medewerker)
     )
@@ -66,8 +39,8 @@ def test_bad_brondatum_is_a_field_error_and_a_hidden_zaak_is_absent(client, db, 
     assert hidden.status_code == 404  # not 422: the zaak does not exist for them
 
 
-def test_reopen_through_the_api(client, db, world, closed):
-    url = f"/api/v1/zaken/{closed.identificatie}/heropenen"
+def test_reopen_through_the_api(client, db, world, wachtende_zaak):
+    url = f"/api/v1/zaken/{wachtende_zaak.identificatie}/heropenen"
     missing = client.post(url, json={}, headers=bearer(db, world.medewerker))
     assert missing.status_code == 422
     response = client.post(
@@ -80,14 +53,14 @@ def test_reopen_through_the_api(client, db, world, closed):
     assert again.status_code == 409 and again.mimetype == PROBLEM
 
 
-def test_work_queue_is_for_the_archivaris(client, db, world, closed):
+def test_work_queue_is_for_the_archivaris(client, db, world, wachtende_zaak):
     for user in (world.medewerker, world.beheerder):
         response = client.get("/api/v1/archivering/werkvoorraad", headers=bearer(db, user))
         assert response.status_code == 403
     headers = bearer(db, world.archivaris)
     body = client.get("/api/v1/archivering/werkvoorraad?soort=wachtend", headers=headers).get_json()
     assert body["count"] == 1
-    assert body["results"][0]["identificatie"] == closed.identificatie
+    assert body["results"][0]["identificatie"] == wachtende_zaak.identificatie
     assert body["results"][0]["omschrijving"] is None  # no member: metadata only
     bad = client.get("/api/v1/archivering/werkvoorraad?soort=alles", headers=headers)
     assert bad.status_code == 422

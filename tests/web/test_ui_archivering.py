@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
-from archive import zaken
 from tests import factories
-from tests.archive.test_archivering import resultaat
-from tests.archive.test_archivering import zaaktype as zaaktype  # noqa: F401 (fixture)
 
 
 def login(client, user) -> None:
@@ -19,59 +14,38 @@ def login(client, user) -> None:
     assert response.status_code == 302
 
 
-@pytest.fixture
-def pending(db, world, zaaktype):  # noqa: F811
-    zaak = factories.make_zaak(
-        db,
-        world.medewerker,
-        zaaktype=zaaktype,
-        afdeling=world.afdeling,
-        omschrijving="Vergunning",
-        startdatum=date(2020, 1, 2),
-    )
-    zaken.close_zaak(
-        db,
-        world.medewerker,
-        zaak,
-        resultaattype_id=resultaat(zaaktype, "Hand"),
-        einddatum=date(2020, 6, 1),
-    )
-    db.commit()
-    return zaak
-
-
-def test_zaak_page_offers_brondatum_and_reopen_to_its_handler(client, world, pending):
+def test_zaak_page_offers_brondatum_and_reopen_to_its_handler(client, world, wachtende_zaak):
     login(client, world.medewerker)
-    body = client.get(f"/zaken/{pending.identificatie}").get_data(as_text=True)
+    body = client.get(f"/zaken/{wachtende_zaak.identificatie}").get_data(as_text=True)
     assert "nog niet te berekenen" in body
-    assert f"/zaken/{pending.identificatie}/brondatum" in body
-    assert f"/zaken/{pending.identificatie}/heropenen" in body
+    assert f"/zaken/{wachtende_zaak.identificatie}/brondatum" in body
+    assert f"/zaken/{wachtende_zaak.identificatie}/heropenen" in body
 
 
-def test_reader_gets_no_actions_and_the_forms_are_refused(client, db, world, pending):
+def test_reader_gets_no_actions_and_the_forms_are_refused(client, db, world, wachtende_zaak):
     factories.make_member(db, world.afdeling, world.buitenstaander, rol="lezen", clearance="geheim")
     db.commit()
     login(client, world.buitenstaander)
-    body = client.get(f"/zaken/{pending.identificatie}").get_data(as_text=True)
+    body = client.get(f"/zaken/{wachtende_zaak.identificatie}").get_data(as_text=True)
     assert "/brondatum" not in body and "/heropenen" not in body
-    assert client.get(f"/zaken/{pending.identificatie}/brondatum").status_code == 403
+    assert client.get(f"/zaken/{wachtende_zaak.identificatie}/brondatum").status_code == 403
 
 
-def test_entering_the_brondatum_computes_the_date(client, db, world, pending):
+def test_entering_the_brondatum_computes_the_date(client, db, world, wachtende_zaak):
     login(client, world.medewerker)
-    url = f"/zaken/{pending.identificatie}/brondatum"
+    url = f"/zaken/{wachtende_zaak.identificatie}/brondatum"
     bad = client.post(url, data={"brondatum": "31-02-2021"})
     assert bad.status_code == 422
     response = client.post(url, data={"brondatum": "31-01-2021"})
     assert response.status_code == 302
-    db.refresh(pending)
-    assert pending.archiefactiedatum == date(2022, 1, 31)
+    db.refresh(wachtende_zaak)
+    assert wachtende_zaak.archiefactiedatum == date(2022, 1, 31)
 
 
-def test_reopen_needs_a_reason(client, db, world, pending):
+def test_reopen_needs_a_reason(client, db, world, wachtende_zaak):
     login(client, world.medewerker)
-    url = f"/zaken/{pending.identificatie}/heropenen"
+    url = f"/zaken/{wachtende_zaak.identificatie}/heropenen"
     assert client.post(url, data={"toelichting": ""}).status_code == 422
     assert client.post(url, data={"toelichting": "Bezwaar gegrond"}).status_code == 302
-    db.refresh(pending)
-    assert pending.is_open and pending.archiefactiedatum is None
+    db.refresh(wachtende_zaak)
+    assert wachtende_zaak.is_open and wachtende_zaak.archiefactiedatum is None

@@ -63,24 +63,35 @@ def _status(exc: DomainError) -> int:
     return exc.status if exc.status >= 400 else 422
 
 
+def _form_page(identificatie: str, form, template: str, change, done: str):
+    """GET shows the form; a valid POST calls ``change(zaak)`` and returns to the zaak; a
+    refusal comes back on the form with its status (the boundary rolls it back)."""
+    zaak = _zaak(identificatie)
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template(template, form=form, zaak=zaak), status
+    try:
+        change(zaak)
+    except DomainError as exc:
+        forms.apply_errors(form, exc)
+        return render_template(template, form=form, zaak=zaak), _status(exc)
+    flash(done, "succes")
+    return redirect(url_for("ui.zaak", identificatie=zaak.identificatie))
+
+
 @bp.route("/zaken/<identificatie>/brondatum", methods=["GET", "POST"])
 @login_required
 def zaak_brondatum(identificatie: str):
     from web.ui.views import _user
 
-    zaak = _zaak(identificatie)
     form = BrondatumForm()
-    template = "zaken/brondatum.html"
-    if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
-        return render_template(template, form=form, zaak=zaak), status
-    try:
-        archivering.set_brondatum(db_session(), _user(), zaak, form.brondatum.data)
-    except DomainError as exc:
-        forms.apply_errors(form, exc)
-        return render_template(template, form=form, zaak=zaak), _status(exc)
-    flash(_("De brondatum is vastgelegd en de archiefactiedatum herberekend."), "succes")
-    return redirect(url_for("ui.zaak", identificatie=zaak.identificatie))
+    return _form_page(
+        identificatie,
+        form,
+        "zaken/brondatum.html",
+        lambda zaak: archivering.set_brondatum(db_session(), _user(), zaak, form.brondatum.data),
+        _("De brondatum is vastgelegd en de archiefactiedatum herberekend."),
+    )
 
 
 @bp.route("/zaken/<identificatie>/heropenen", methods=["GET", "POST"])
@@ -88,16 +99,13 @@ def zaak_brondatum(identificatie: str):
 def zaak_heropenen(identificatie: str):
     from web.ui.views import _user
 
-    zaak = _zaak(identificatie)
     form = HeropenenForm()
-    template = "zaken/heropenen.html"
-    if not form.validate_on_submit():
-        status = 422 if form.is_submitted() else 200
-        return render_template(template, form=form, zaak=zaak), status
-    try:
-        zaken_service.reopen_zaak(db_session(), _user(), zaak, toelichting=form.toelichting.data)
-    except DomainError as exc:
-        forms.apply_errors(form, exc)
-        return render_template(template, form=form, zaak=zaak), _status(exc)
-    flash(_("Zaak %(id)s is heropend.", id=zaak.identificatie), "succes")
-    return redirect(url_for("ui.zaak", identificatie=zaak.identificatie))
+    return _form_page(
+        identificatie,
+        form,
+        "zaken/heropenen.html",
+        lambda zaak: zaken_service.reopen_zaak(
+            db_session(), _user(), zaak, toelichting=form.toelichting.data
+        ),
+        _("Zaak %(id)s is heropend.", id=identificatie),
+    )
