@@ -25,6 +25,7 @@ from archive.errors import Conflict, DomainError, Forbidden, NotFound, Validatio
 from archive.identificatie import next_identificatie
 from archive.ingest import Inspectie, inspect_file
 from archive.models import Document, DocumentVersie, SearchOutbox, User, Zaak, ZaakDocument
+from archive.validation import is_possible_identificatie
 from zaaktypen.models import InformatieObjectType
 
 log = logging.getLogger(__name__)
@@ -369,10 +370,14 @@ def get_document(
 ) -> Document:
     """The document if ``user`` may see it; otherwise NotFound, as if it did not exist.
     With ``pad`` the view is written to the access log (confidential documents)."""
-    document = session.scalar(
-        select(Document)
-        .where(Document.identificatie == identificatie)
-        .options(selectinload(Document.versies), selectinload(Document.zaak_links))
+    document = (
+        session.scalar(
+            select(Document)
+            .where(Document.identificatie == identificatie)
+            .options(selectinload(Document.versies), selectinload(Document.zaak_links))
+        )
+        if is_possible_identificatie(identificatie)
+        else None
     )
     if document is None or not access.can_view_document(user, document):
         raise NotFound(f"Document '{identificatie}' bestaat niet.")

@@ -42,3 +42,16 @@ def csv_safe(value: str | None) -> str:
     gets a leading apostrophe."""
     value = value or ""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+MAX_IDENTIFICATIE = 40
+
+
+def is_possible_identificatie(value: str | None) -> bool:
+    """Could a zaak or document be called this? A lookup of anything else is answered as
+    absent without asking the database (a NUL byte or a lone surrogate breaks PostgreSQL)."""
+    if not value or len(value) > MAX_IDENTIFICATIE:
+        return False
+    return all(
+        c.isprintable() and not c.isspace() and not 0xD800 <= ord(c) <= 0xDFFF for c in value
+    )

@@ -14,7 +14,13 @@ from archive.enums import Rol as RolOmschrijving
 from archive.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from archive.identificatie import next_identificatie
 from archive.models import Betrokkene, Rol, User, Zaak, ZaakEigenschap, ZaakStatus
-from archive.validation import check_text, is_valid_bsn, is_valid_kvk, is_valid_rsin
+from archive.validation import (
+    check_text,
+    is_possible_identificatie,
+    is_valid_bsn,
+    is_valid_kvk,
+    is_valid_rsin,
+)
 from zaaktypen import afdelingen
 from zaaktypen import services as catalogus
 from zaaktypen.models import Afdeling, Eigenschap, ResultaatType, RolType, StatusType, ZaakType
@@ -229,7 +235,11 @@ def get_zaak(session: Session, user: User, identificatie: str, *, pad: str | Non
     With ``pad`` (ui, api, cli, …) the read is a view by a person and is written to the
     access log when the zaak is confidential enough.
     """
-    zaak = session.scalar(select(Zaak).where(Zaak.identificatie == identificatie))
+    zaak = (
+        session.scalar(select(Zaak).where(Zaak.identificatie == identificatie))
+        if is_possible_identificatie(identificatie)
+        else None
+    )
     if zaak is None or not access.can_view_zaak(user, zaak):
         raise NotFound(f"Zaak '{identificatie}' bestaat niet.")
     if pad is not None:
