@@ -166,6 +166,11 @@ def grant_ceiling(user: User, zaak: Zaak) -> str | None:
     return max(options, key=_rank) if options else None
 
 
+def can_see_members(user: User, afdeling) -> bool:
+    """Who works in a department, with which clearance: for DIV and its own members."""
+    return rollen.is_beheerder(user) or afdeling.id in toegang(user).afdelingen
+
+
 def is_beheerder(user: User | None) -> bool:
     return rollen.is_beheerder(user)
 

@@ -203,9 +203,26 @@ def complete_pending(session: Session, actor: User | None = None) -> int:
 
 
 def require_reopenable(zaak: Zaak) -> None:
+    """Only a closed zaak, not yet archived, in a department that is not closed."""
     if zaak.is_open:
         raise Conflict("Deze zaak is nog open.")
     if zaak.archiefstatus != "nog_te_archiveren":
         raise Conflict(
             f"Deze zaak is {zaak.archiefstatus.replace('_', ' ')} en kan niet meer heropend worden."
         )
+    if zaak.afdeling.status == "gesloten":
+        raise Conflict(f"Afdeling {zaak.afdeling.naam} is gesloten; haar zaken blijven dicht.")
+
+
+def is_reopenable(zaak: Zaak) -> bool:
+    try:
+        require_reopenable(zaak)
+    except Conflict:
+        return False
+    return True
+
+
+def takes_brondatum(zaak: Zaak) -> bool:
+    """Whether the zaak's resultaat derives its brondatum from an entered date."""
+    wijze = zaak.resultaattype.afleidingswijze if zaak.resultaattype else None
+    return wijze == "eigenschap" or wijze in HANDMATIG

@@ -386,6 +386,18 @@ def get_document(
     return document
 
 
+def visible_zaken(user: User, document: Document) -> list[Zaak]:
+    """The zaken of ``document`` that ``user`` may see: a zaak in another department must
+    stay absent from the document's page and API answer."""
+    return [link.zaak for link in document.zaak_links if access.can_view_zaak(user, link.zaak)]
+
+
+def visible_bijlage_van(user: User, document: Document) -> Document | None:
+    """The message this attachment came with, if ``user`` may see it."""
+    parent = document.bijlage_van
+    return parent if parent is not None and access.can_view_document(user, parent) else None
+
+
 def documents_of_zaak(session: Session, user: User, zaak: Zaak) -> list[Document]:
     documents = session.scalars(
         select(Document)

@@ -415,8 +415,6 @@ def reopen_zaak(session: Session, actor: User, zaak: Zaak, *, toelichting: str) 
     if not access.can_change_zaak(actor, zaak):
         raise Forbidden("U mag deze zaak niet wijzigen.")
     archivering.require_reopenable(zaak)
-    if zaak.afdeling.status == "gesloten":
-        raise Conflict(f"Afdeling {zaak.afdeling.naam} is gesloten; haar zaken blijven dicht.")
     if not (toelichting or "").strip():
         raise ValidationFailed({"toelichting": ["Leg vast waarom de zaak heropend wordt."]})
     _check_toelichting(toelichting)

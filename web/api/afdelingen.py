@@ -69,11 +69,8 @@ def _detail(session: Session, afdeling: Afdeling) -> _AfdelingMetZaakTypen:
         .order_by(ZaakType.identificatie, ZaakType.versie)
     )
     # who works where, with which clearance, is for DIV and the department itself
-    viewer = api_user()
-    zichtbaar = access.is_beheerder(viewer) or any(
-        lid.user_id == viewer.id for lid in afdeling.leden
-    )
-    return _AfdelingMetZaakTypen(afdeling, list(eigen), afdeling.leden if zichtbaar else [])
+    leden = afdeling.leden if access.can_see_members(api_user(), afdeling) else []
+    return _AfdelingMetZaakTypen(afdeling, list(eigen), leden)
 
 
 def _location(afdeling: Afdeling) -> dict[str, str]:

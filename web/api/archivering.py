@@ -4,7 +4,7 @@ work queue. Thin adapters over archive.archivering and retention.werkvoorraad.""
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import request, url_for
+from flask import url_for
 from flask.views import MethodView
 from marshmallow import fields, validate
 
@@ -13,8 +13,9 @@ from archive import zaken as zaken_service
 from retention import werkvoorraad
 from web.api import schemas as s
 from web.api.auth import api_user, authenticate_request
-from web.api.common import checked_text, problems
+from web.api.common import problems
 from web.api.core import Blueprint
+from web.api.resources import hidden_is_absent
 from web.app import db_session
 
 archivering_blp = Blueprint(
@@ -27,16 +28,9 @@ archivering_blp = Blueprint(
 MAX_PAGE_SIZE = 500
 
 
-def _zaak_first() -> None:
-    """A zaak the caller may not see answers 404 before its body is read (see resources)."""
-    identificatie = (request.view_args or {}).get("identificatie")
-    if identificatie is not None:
-        checked_text(identificatie, "Zaak", max_len=40)
-        zaken_service.get_zaak(db_session(), api_user(), identificatie)
-
-
 archivering_blp.before_request(authenticate_request)
-archivering_blp.before_request(_zaak_first)
+# a zaak the caller may not see answers 404 before its body is read, as in resources
+archivering_blp.before_request(hidden_is_absent)
 
 
 class BrondatumInvoerSchema(s.InvoerSchema):

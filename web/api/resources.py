@@ -41,7 +41,7 @@ documenten_blp = Blueprint(
 )
 
 
-def _hidden_is_absent() -> None:
+def hidden_is_absent() -> None:
     """``before_request`` (after authentication): a zaak or document the user may not see
     answers 404 before the body is parsed — a 422 for a hidden record would betray it."""
     identificatie = (request.view_args or {}).get("identificatie")
@@ -57,7 +57,7 @@ def _hidden_is_absent() -> None:
 
 for _blp in (zaken_blp, documenten_blp):
     _blp.before_request(authenticate_request)
-    _blp.before_request(_hidden_is_absent)
+    _blp.before_request(hidden_is_absent)
 
 
 # --- lookups ------------------------------------------------------------------------------

@@ -497,13 +497,11 @@ class DocumentSchema(ma.Schema):
     # Only what the caller may see: a zaak or parent message above their clearance is
     # absent here, as everywhere else.
     def _bijlage_van(self, document) -> str | None:
-        from archive import access
+        from archive.documents import visible_bijlage_van
         from web.api.auth import api_user
 
-        parent = document.bijlage_van
-        if parent is None or not access.can_view_document(api_user(), parent):
-            return None
-        return parent.identificatie
+        parent = visible_bijlage_van(api_user(), document)
+        return parent.identificatie if parent is not None else None
 
     def _url(self, document) -> str:
         return _url("documenten.DocumentDetail", identificatie=document.identificatie)
@@ -512,15 +510,10 @@ class DocumentSchema(ma.Schema):
         return _url("documenten.DocumentInhoud", identificatie=document.identificatie)
 
     def _zaken(self, document) -> list[str]:
-        from archive import access
+        from archive.documents import visible_zaken
         from web.api.auth import api_user
 
-        user = api_user()
-        return sorted(
-            link.zaak.identificatie
-            for link in document.zaak_links
-            if access.can_view_zaak(user, link.zaak)
-        )
+        return sorted(z.identificatie for z in visible_zaken(api_user(), document))
 
 
 class GeweigerdeBijlageSchema(ma.Schema):

@@ -41,15 +41,10 @@ def bewaring_acties(zaak) -> dict:
     """Which retention actions the zaak page offers the current user."""
     from web.ui.views import _user
 
-    user = _user()
-    gesloten = not zaak.is_open and zaak.resultaattype is not None
-    mag = gesloten and access.can_change_zaak(user, zaak)
-    wijze = zaak.resultaattype.afleidingswijze if zaak.resultaattype else None
+    mag = not zaak.is_open and access.can_change_zaak(_user(), zaak)
     return {
-        "brondatum": mag and (wijze == "eigenschap" or wijze in archivering.HANDMATIG),
-        "heropenen": mag
-        and zaak.archiefstatus == "nog_te_archiveren"
-        and zaak.afdeling.status != "gesloten",
+        "brondatum": mag and archivering.takes_brondatum(zaak),
+        "heropenen": mag and archivering.is_reopenable(zaak),
     }
 
 

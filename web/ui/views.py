@@ -684,7 +684,7 @@ def document(identificatie: str):
 
 def _document_page(found, form, status: int = 200):
     user = _user()
-    zaken_links = [link.zaak for link in found.zaak_links if access.can_view_zaak(user, link.zaak)]
+    zaken_links = document_service.visible_zaken(user, found)
     mag_wijzigen = any(access.can_change_zaak(user, z) and z.is_open for z in zaken_links)
     return render_template(
         "documenten/detail.html",
@@ -695,11 +695,7 @@ def _document_page(found, form, status: int = 200):
         mag_wijzigen=mag_wijzigen,
         max_mb=settings().max_upload_mb,
         audit=auditlog.document_trail(db_session(), user, found),
-        bijlage_van=(
-            found.bijlage_van
-            if found.bijlage_van is not None and access.can_view_document(user, found.bijlage_van)
-            else None
-        ),
+        bijlage_van=document_service.visible_bijlage_van(user, found),
     ), status
 
 
