@@ -14,7 +14,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# pytest-xdist workers for the SQLite run (each worker has its own SQLite file).
+# pytest-xdist workers for both runs (each worker has its own SQLite file, or its own
+# PostgreSQL database <name>_gw0, <name>_gw1 … made and dropped by tests/conftest.py).
 WORKERS ?= 2
 # Where a local PostgreSQL is tried when TEST_DATABASE_URL is not set.
 PG_SERVER_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432
@@ -132,9 +133,10 @@ endef
 export PGADMIN_PY
 PGADMIN = $(BIN)/python -c "$$PGADMIN_PY" "$(PG_SERVER_URL)"
 
-# PostgreSQL: TEST_DATABASE_URL if given (its schema is reset), else a throw-away database on
-# the local server, dropped afterwards. One process: the fixtures build the schema once per
-# run, which parallel workers sharing one database would do at the same time.
+# PostgreSQL: TEST_DATABASE_URL if given, else a throw-away database on the local server,
+# dropped afterwards. In parallel: each xdist worker migrates and uses a database of its own
+# named after that one (<name>_gw0 …, dropped at the end); `-p no:xdist` in PYTEST_ARGS runs
+# one process on TEST_DATABASE_URL itself (its schema is reset).
 # Skipped when no PostgreSQL answers, unless REQUIRE_POSTGRES=1.
 test-postgres: system-deps translations browser $(AXE)
 	@mkdir -p $(RESULTS)
@@ -155,8 +157,8 @@ test-postgres: system-deps translations browser $(AXE)
 	  url="$(PG_SERVER_URL)/$$name"
 	  echo "PostgreSQL-testdatabase $$name (wordt na afloop verwijderd)"
 	fi
-	echo "$(BIN)/pytest -p no:xdist (PostgreSQL, browser tests included)"
-	AXE_JS=$(AXE) TEST_DATABASE_URL="$$url" $(BIN)/pytest -p no:xdist \
+	echo "$(BIN)/pytest -n $(WORKERS) (PostgreSQL, browser tests included)"
+	AXE_JS=$(AXE) TEST_DATABASE_URL="$$url" $(BIN)/pytest -n $(WORKERS) \
 	  --junitxml=$(RESULTS)/postgresql.xml $(PYTEST_ARGS)
 
 test: lint test-sqlite test-postgres
