@@ -122,17 +122,33 @@ def can_change_zaak(user: User, zaak: Zaak) -> bool:
     return reach is not None and reach[0] in CHANGE_ROLES
 
 
-def _document_clearance(user: User, document: Document) -> int:
-    best = -1
+def _clearance_via(user: User, zaak: Zaak) -> int:
+    """The highest clearance (rank) through which ``user`` reaches ``zaak``, or -1. Not
+    ``_reach``: that one prefers a changing role, and a document needs the clearance."""
+    if not user.is_active:
+        return -1
+    t = toegang(user)
+    ranks = [
+        _rank(option[1])
+        for option in (t.afdelingen.get(zaak.afdeling_id), t.zaken.get(zaak.id))
+        if option
+    ]
+    best = max(ranks, default=-1)
+    return best if best >= _rank(zaak.vertrouwelijkheidaanduiding) else -1
+
+
+def document_visible_via(user: User, document: Document) -> Zaak | None:
+    """The first zaak through which ``user`` may see ``document``, or None: reached with a
+    clearance that covers both the zaak and the document (the search index's rule too)."""
+    needed = _rank(document.vertrouwelijkheidaanduiding)
     for link in document.zaak_links:
-        reach = _reach(user, link.zaak)
-        if reach is not None:
-            best = max(best, _rank(reach[1]))
-    return best
+        if _clearance_via(user, link.zaak) >= needed:
+            return link.zaak
+    return None
 
 
 def can_view_document(user: User, document: Document) -> bool:
-    return _document_clearance(user, document) >= _rank(document.vertrouwelijkheidaanduiding)
+    return document_visible_via(user, document) is not None
 
 
 def can_create_zaak(user: User, afdeling=None) -> bool:

@@ -271,34 +271,98 @@ def _chunks(values: list[int], size: int) -> Iterator[list[int]]:
         yield values[start : start + size]
 
 
+def _first_linked(
+    session: Session, link_model, owner_column, zaak_ids: list[int], *, in_several: bool
+) -> list[int]:
+    """Owners (documents or persons) whose first link (lowest link id) is to one of
+    ``zaak_ids``, and that are in one zaak only or (``in_several``) in more: every linked
+    owner belongs to exactly one batch of zaken in one of the two passes."""
+    other = link_model.__table__.alias("first_link")
+    first = (
+        select(func.min(other.c.id))
+        .where(other.c[owner_column.key] == owner_column)
+        .scalar_subquery()
+    )
+    zaken = link_model.__table__.alias("all_links")
+    count = (
+        select(func.count(func.distinct(zaken.c.zaak_id)))
+        .where(zaken.c[owner_column.key] == owner_column)
+        .scalar_subquery()
+    )
+    return sorted(
+        set(
+            session.scalars(
+                select(owner_column).where(
+                    link_model.zaak_id.in_(zaak_ids),
+                    link_model.id == first,
+                    count > 1 if in_several else count == 1,
+                )
+            )
+        )
+    )
+
+
 def iter_all(
     session_factory: Callable[[], Session],
     *,
-    batch: int = 500,
+    batch: int = 200,
     close_sessions: bool = True,
 ) -> Iterator[IndexDocument]:
-    """Every item in the database, read in batches of ``batch`` ids, one short
-    transaction per batch (for ``rebuild``)."""
-    for model, object_type in ((Zaak, "zaak"), (Document, "document"), (Betrokkene, "persoon")):
-        last = 0
-        while True:
-            session = session_factory()
-            try:
-                ids = list(
-                    session.scalars(
-                        select(model.id).where(model.id > last).order_by(model.id).limit(batch)
-                    )
+    """Every item in the database for ``rebuild``, grouped by department and zaak: batches
+    of zaken (ordered by afdeling, then id), each followed by the documents and persons in
+    that zaak only; then, in a second pass, the documents and persons in several zaken
+    (by their first zaak). One short transaction per batch.
+
+    Why the order: the index numbers items in the order they are added, and a search skips
+    every block of postings that holds nothing the user may see (``search.whoosh_sets``).
+    With a department's items side by side, a user in 3 of 20 departments reads about
+    3/20 of each word's postings instead of all of them; the few items in zaken of several
+    departments would otherwise sit in every block, so they get a region of their own."""
+    for in_several in (False, True):
+        yield from _iter_pass(session_factory, batch, close_sessions, in_several=in_several)
+
+
+def _iter_pass(
+    session_factory: Callable[[], Session], batch: int, close_sessions: bool, *, in_several: bool
+) -> Iterator[IndexDocument]:
+    last: tuple[int, int] = (0, 0)
+    while True:
+        session = session_factory()
+        try:
+            rows = session.execute(
+                select(Zaak.afdeling_id, Zaak.id)
+                .where(
+                    (Zaak.afdeling_id > last[0])
+                    | ((Zaak.afdeling_id == last[0]) & (Zaak.id > last[1]))
                 )
-                items = LOADERS[object_type](session, ids)[0] if ids else []
-                if close_sessions:
-                    session.rollback()
-            finally:
-                if close_sessions:
-                    session.close()
-            if not ids:
-                break
-            yield from items
-            last = ids[-1]
+                .order_by(Zaak.afdeling_id, Zaak.id)
+                .limit(batch)
+            ).all()
+            zaak_ids = [r.id for r in rows]
+            items: list[IndexDocument] = []
+            if zaak_ids:
+                if not in_several:
+                    items += load_zaken(session, zaak_ids)[0]
+                for link_model, owner_column, object_type in (
+                    (ZaakDocument, ZaakDocument.document_id, "document"),
+                    (Rol, Rol.betrokkene_id, "persoon"),
+                ):
+                    owners = _first_linked(
+                        session, link_model, owner_column, zaak_ids, in_several=in_several
+                    )
+                    for chunk in _chunks(owners, 500):
+                        items += LOADERS[object_type](session, chunk)[0]
+            if close_sessions:
+                session.rollback()
+        finally:
+            if close_sessions:
+                session.close()
+        if not rows:
+            break
+        # a batch can span two departments: keep each department's items together
+        items.sort(key=lambda item: item.links[0].afdeling_id if item.links else 0)
+        yield from items
+        last = (rows[-1].afdeling_id, rows[-1].id)
 
 
 def count_all(session: Session) -> int:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from archive.errors import NotFound
 from archive.models import Betrokkene, Document, Rol, User, Zaak, ZaakDocument
-from search.backend import Rechten, SearchBackend, Treffer, Zoekresultaat, Zoekvraag, rank
+from search.backend import Rechten, SearchBackend, Treffer, Zoekresultaat, Zoekvraag
 from zaaktypen.models import Afdeling, AfdelingLid, ZaakType
 
 FILTER_KEYS = ("types", "zaaktype", "afdeling", "jaar", "informatieobjecttype")
@@ -45,7 +45,7 @@ def _tuple(value) -> tuple:
 
 def search(
     session: Session,
-    user_rechten: Rechten,
+    user: User,
     q: str,
     filters: dict | None = None,
     page: int = 1,
@@ -78,7 +78,7 @@ def search(
         facets=facets,
     )
     try:
-        result = backend.search(vraag, user_rechten)
+        result = backend.search(vraag, rechten_voor(user))
     except IndexMissing:
         return Zoekresultaat(
             [],
@@ -89,32 +89,33 @@ def search(
             fout="De zoekindex wordt opgebouwd. Probeer het over een minuut opnieuw.",
             index_ontbreekt=True,
         )
-    visible = _still_visible(session, user_rechten, result.hits)
+    visible = _still_visible(session, user, result.hits)
     dropped = len(result.hits) - len(visible)
     result = replace(result, hits=visible, total=result.total - dropped)
     result.labels = _labels(session, result.facets)
     return result
 
 
-def _still_visible(session: Session, rechten: Rechten, hits: list[Treffer]) -> list[Treffer]:
-    """The hits that exist and are visible according to the database right now."""
+def _still_visible(session: Session, user: User, hits: list[Treffer]) -> list[Treffer]:
+    """The hits that exist and that the access policy lets ``user`` see right now."""
+    from archive import access
+
     ids: dict[str, set[int]] = defaultdict(set)
     for hit in hits:
         ids[hit.type].add(hit.object_id)
     ok: set[tuple[str, int]] = set()
     if ids["zaak"]:
         for zaak in session.scalars(select(Zaak).where(Zaak.id.in_(ids["zaak"]))):
-            if _sees_zaak(rechten, zaak):
+            if access.can_view_zaak(user, zaak):
                 ok.add(("zaak", zaak.id))
     if ids["document"]:
-        docs = {
-            d.id: d
-            for d in session.scalars(select(Document).where(Document.id.in_(ids["document"])))
-        }
-        zaken_of = _zaken_of_documents(session, list(docs))
-        for doc_id, document in docs.items():
-            if _sees_document(rechten, document, zaken_of.get(doc_id, [])):
-                ok.add(("document", doc_id))
+        for document in session.scalars(
+            select(Document)
+            .where(Document.id.in_(ids["document"]))
+            .options(selectinload(Document.zaak_links).selectinload(ZaakDocument.zaak))
+        ):
+            if access.can_view_document(user, document):
+                ok.add(("document", document.id))
     if ids["persoon"]:
         rows = session.execute(
             select(Rol.betrokkene_id, Zaak)
@@ -122,39 +123,9 @@ def _still_visible(session: Session, rechten: Rechten, hits: list[Treffer]) -> l
             .where(Rol.betrokkene_id.in_(ids["persoon"]))
         )
         for betrokkene_id, zaak in rows:
-            if _sees_zaak(rechten, zaak):
+            if access.can_view_zaak(user, zaak):
                 ok.add(("persoon", betrokkene_id))
     return [h for h in hits if (h.type, h.object_id) in ok]
-
-
-def _sees_zaak(rechten: Rechten, zaak: Zaak) -> bool:
-    return rechten.clearance_via(zaak.afdeling_id, zaak.id) >= rank(
-        zaak.vertrouwelijkheidaanduiding
-    )
-
-
-def _sees_document(rechten: Rechten, document: Document, zaken: list[Zaak]) -> bool:
-    """Through one of its zaken, with a clearance covering that zaak and the document."""
-    level = rank(document.vertrouwelijkheidaanduiding)
-    return any(
-        rechten.clearance_via(z.afdeling_id, z.id)
-        >= max(level, rank(z.vertrouwelijkheidaanduiding))
-        for z in zaken
-    )
-
-
-def _zaken_of_documents(session: Session, document_ids: list[int]) -> dict[int, list[Zaak]]:
-    out: dict[int, list[Zaak]] = defaultdict(list)
-    if not document_ids:
-        return out
-    rows = session.execute(
-        select(ZaakDocument.document_id, Zaak)
-        .join(Zaak, Zaak.id == ZaakDocument.zaak_id)
-        .where(ZaakDocument.document_id.in_(document_ids))
-    )
-    for doc_id, zaak in rows:
-        out[doc_id].append(zaak)
-    return out
 
 
 def _labels(session: Session, facets: dict) -> dict[str, dict[str, str]]:
@@ -208,7 +179,7 @@ class PersoonDossier:
 
 def person_dossier(
     session: Session,
-    user_rechten: Rechten,
+    user: User,
     bsn: str | None = None,
     *,
     betrokkene_id: int | None = None,
@@ -222,6 +193,8 @@ def person_dossier(
     With the role regie in some department (and ``toon_andere_afdelingen``), also which
     other departments have a zaak about this person and their regie contacts.
     """
+    from archive import access
+
     if (bsn is None) == (betrokkene_id is None):
         raise TypeError("person_dossier: give either bsn or betrokkene_id")
     if betrokkene_id is not None:
@@ -239,7 +212,7 @@ def person_dossier(
             .options(selectinload(Zaak.afdeling), selectinload(Zaak.zaaktype))
         )
     )
-    zichtbaar = [z for z in zaken if _sees_zaak(user_rechten, z)]
+    zichtbaar = [z for z in zaken if access.can_view_zaak(user, z)]
     if not zichtbaar:
         raise NotFound("Deze persoon is niet bekend.")
     regels = [DossierRegel("zaak", z.registratiedatum, z, z) for z in zichtbaar]
@@ -254,13 +227,15 @@ def person_dossier(
     for zaak_id, document in links:
         if document.id in gezien:
             continue
-        if _sees_document(user_rechten, document, [link.zaak for link in document.zaak_links]):
+        if access.can_view_document(user, document):
             gezien.add(document.id)
             datum = document.ontvangstdatum or document.verzenddatum or document.creatiedatum
             regels.append(DossierRegel("document", datum, document, by_id[zaak_id]))
     regels.sort(key=lambda r: (r.datum, r.type != "zaak", r.object.id))
     dossier = PersoonDossier(betrokkene, regels)
-    is_regie = any(rol == "regie" for rol, _c in user_rechten.afdelingen.values())
+    is_regie = user.is_active and any(
+        rol == "regie" for rol, _c in access.toegang(user).afdelingen.values()
+    )
     if toon_andere_afdelingen and is_regie:
         zichtbare_ids = {z.id for z in zichtbaar}
         andere = {z.afdeling_id for z in zaken if z.id not in zichtbare_ids}
@@ -283,11 +258,11 @@ def person_dossier(
 # -- the access log -------------------------------------------------------------------------
 
 
-def log_shown_hits(session: Session, user: User, rechten: Rechten, hits: list[Treffer]) -> int:
+def log_shown_hits(session: Session, user: User, hits: list[Treffer]) -> int:
     """Record in the access log the confidential zaken and documents on a result page
     (path ``zoeken``); ``toegangslog.log_read`` decides which levels need it. Returns how
     many rows were written."""
-    from archive import toegangslog
+    from archive import access, toegangslog
 
     written = 0
     zaak_ids = [h.object_id for h in hits if h.type == "zaak"]
@@ -296,12 +271,13 @@ def log_shown_hits(session: Session, user: User, rechten: Rechten, hits: list[Tr
         for zaak in session.scalars(select(Zaak).where(Zaak.id.in_(zaak_ids)).order_by(Zaak.id)):
             written += toegangslog.log_read(session, user, zaak, pad="zoeken") is not None
     if doc_ids:
-        zaken_of = _zaken_of_documents(session, doc_ids)
         for document in session.scalars(
-            select(Document).where(Document.id.in_(doc_ids)).order_by(Document.id)
+            select(Document)
+            .where(Document.id.in_(doc_ids))
+            .order_by(Document.id)
+            .options(selectinload(Document.zaak_links).selectinload(ZaakDocument.zaak))
         ):
-            zaken = zaken_of.get(document.id, [])
-            via = next((z for z in zaken if _sees_document(rechten, document, [z])), None)
+            via = access.document_visible_via(user, document)
             written += (
                 toegangslog.log_read(session, user, document, pad="zoeken", zaak=via) is not None
             )

@@ -12,8 +12,10 @@ Access filtering is part of the Whoosh query. Every item carries, per zaak it be
 with membership (afdeling A, clearance C) matches ``a<A>_<C>``; a grant on zaak Z with
 clearance C matches ``z<Z>_<C>``. The item is visible exactly when one of those terms is
 present: some zaak of the item is reached by a membership or grant whose clearance covers
-both the zaak and the item. The filter is an OR of one term per membership and grant —
-no post-filtering, so totals and facets are exact.
+both the zaak and the item. The filter is an OR of one term per membership and grant,
+evaluated once per searcher and user into the set of visible docnums; every query is
+evaluated inside that set (``search.whoosh_sets``) — no post-filtering, so totals and facets
+are exact.
 
 ``afdeling:`` and ``zaaktype:`` depend on the zaken, and a document or person can be in
 zaken the user does not see; those filters are rewritten per user into the same kind of
@@ -39,15 +41,16 @@ import threading
 import time
 import uuid
 import warnings
-from array import array
-from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 from whoosh import fields, highlight, index, qparser
 from whoosh import query as wq
 from whoosh.analysis import (
+    BiWordFilter,
     CharsetFilter,
     LowercaseFilter,
     RegexTokenizer,
@@ -67,16 +70,19 @@ from search.backend import (
     Zoekvraag,
     rank,
 )
+from search.whoosh_sets import SegmentColumns, SetEvaluator
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: word pairs for phrases; meta carries the date (for sorting)
 VERSION_FILE = "dossierhuis-schema"
 CURRENT = "CURRENT"
 LOCK_FILE = "write.lock"
 MAX_TOP = len(LEVELS) - 1
 STORED_TEXT_CHARS = 20_000  # enough for snippets; the whole text is indexed
 _HIT_START, _HIT_END = "\x02", "\x03"
+PAIR_SEPARATOR = "-"  # the tokenizer never yields it inside a word
+PAIR_FIELDS = {"tekst": "tekst_paren"}  # phrases on tekst use its word pairs
 
 
 class IndexMissing(RuntimeError):
@@ -88,6 +94,15 @@ def dutch_analyzer():
     stemming (woningen → woning). No stop words: with several search fields a stop word
     would still have to match in some other field, so "de woning" would find nothing."""
     return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StemFilter(lang="nl")
+
+
+def word_pair_analyzer():
+    """Adjacent word pairs of the Dutch analysis ("zorg en veilig" → "zorg-en",
+    "en-veilig"): a two-word phrase is one term lookup instead of a position check in every
+    document holding both words; a longer phrase needs that check only on the documents
+    holding all its pairs (``search.whoosh_sets``). Pairs, not triples too: triples made
+    the index four times larger and indexing 2.5 times slower (BENCHMARKS.md)."""
+    return dutch_analyzer() | BiWordFilter(sep=PAIR_SEPARATOR)
 
 
 def name_analyzer():
@@ -107,6 +122,7 @@ def make_schema() -> fields.Schema:
         identificatie=fields.KEYWORD(stored=True, lowercase=True, scorable=True, field_boost=20.0),
         titel=fields.TEXT(analyzer=dutch_analyzer(), stored=True, field_boost=3.0),
         tekst=fields.TEXT(analyzer=dutch_analyzer(), stored=True),
+        tekst_paren=fields.TEXT(analyzer=word_pair_analyzer(), phrase=False),
         namen=fields.TEXT(analyzer=name_analyzer(), field_boost=4.0),
         bsn=fields.KEYWORD(scorable=True, field_boost=20.0),
         kvk=fields.KEYWORD(scorable=True, field_boost=20.0),
@@ -125,7 +141,8 @@ def make_schema() -> fields.Schema:
         # parsed terms are rewritten per user into *_acl terms (so they cannot leak)
         afdeling=fields.KEYWORD(lowercase=True, commas=True),
         zaaktype=fields.KEYWORD(lowercase=True, commas=True),
-        # per item: [jaar, informatieobjecttype, [[zaak, afdeling id, code, zaaktype, m]]]
+        # per item: [jaar, informatieobjecttype, [[zaak, afdeling id, code, zaaktype, m]],
+        #            datum as a day number]
         meta=fields.COLUMN(),
     )
 
@@ -161,6 +178,7 @@ def _fields_for(doc: IndexDocument) -> dict:
         doc.datum.year if doc.datum and doc.type != "persoon" else None,
         doc.informatieobjecttype or None,
         meta_links,
+        doc.datum.toordinal() if doc.datum else None,
     ]
     result = {
         "key": doc.key,
@@ -169,6 +187,7 @@ def _fields_for(doc: IndexDocument) -> dict:
         "identificatie": doc.identificatie,
         "titel": doc.titel,
         "tekst": tekst,
+        "tekst_paren": tekst,
         "_stored_tekst": tekst[:STORED_TEXT_CHARS],
         "namen": " ".join(doc.namen),
         "bsn": " ".join(doc.bsn),
@@ -189,46 +208,6 @@ def _fields_for(doc: IndexDocument) -> dict:
     if doc.geboortedatum is not None:
         result["geboortedatum"] = _as_datetime(doc.geboortedatum)
     return {k: v for k, v in result.items() if v not in ("", None)}
-
-
-class _DocSet(wq.Query):
-    """Matches a fixed, sorted set of (top-level) document numbers: the user's visible
-    items, computed once per searcher and user and then intersected cheaply with every
-    query (an OR of many access terms is slow to leapfrog in Whoosh)."""
-
-    def __init__(self, docnums: array, token: object) -> None:
-        self.docnums = docnums
-        self.token = token
-        self.boost = 1.0
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, _DocSet) and other.token == self.token
-
-    def __hash__(self) -> int:
-        return hash(("_DocSet", self.token))
-
-    def __repr__(self) -> str:
-        return f"<_DocSet {len(self.docnums)} docs>"
-
-    def is_leaf(self) -> bool:
-        return True
-
-    def estimate_size(self, ixreader) -> int:
-        return len(self.docnums)
-
-    def matcher(self, searcher, context=None):
-        from bisect import bisect_left
-
-        from whoosh.matching import ListMatcher, NullMatcher
-
-        offset = 0
-        parent = searcher.parent() if searcher.parent is not None else None
-        if parent is not None:
-            offset = parent._offset_for_subsearcher(searcher) or 0
-        end = offset + searcher.doc_count_all()
-        lo, hi = bisect_left(self.docnums, offset), bisect_left(self.docnums, end)
-        ids = [d - offset for d in self.docnums[lo:hi]]
-        return ListMatcher(ids, all_weights=0.0) if ids else NullMatcher()
 
 
 class _SegmentFormatter(highlight.Formatter):
@@ -278,7 +257,9 @@ class WhooshBackend:
         self._thread_lock = threading.RLock()
         self._local = threading.local()
         self._indexes: dict[str, index.Index] = {}
-        self._meta_cache: dict[tuple[str, str], list] = {}
+        # per segment (immutable): field lengths and facet arrays; see _columns_for
+        self._segment_cache: dict[tuple[str, str], object] = {}
+        self._vocabulary = _Vocabulary()
         self._parser = self._make_parser()
 
     # -- layout ---------------------------------------------------------------------------
@@ -299,7 +280,7 @@ class WhooshBackend:
                     raise IndexMissing(f"zoekindex {name} ontbreekt")
                 ix = index.open_dir(str(path))
                 self._indexes = {name: ix}  # older generations are no longer needed
-                self._meta_cache.clear()
+                self._segment_cache.clear()
             return ix
 
     def _current(self) -> tuple[str, index.Index]:
@@ -436,7 +417,7 @@ class WhooshBackend:
         """Remove the whole index directory (tests, and ``reindex --clean``)."""
         with self._thread_lock:
             self._indexes.clear()
-            self._meta_cache.clear()
+            self._segment_cache.clear()
             shutil.rmtree(self.root, ignore_errors=True)
 
     # -- health ---------------------------------------------------------------------------
@@ -544,35 +525,43 @@ class WhooshBackend:
         self._local.searcher = (name, searcher)
         yield searcher
 
-    def _meta(self, name: str, searcher) -> list:
-        """Parsed ``meta`` column for every docnum of ``searcher``, cached per segment."""
-        out: list = []
+    def _facet_columns(self, searcher) -> _FacetColumns:
+        """The ``meta`` column of every docnum of ``searcher`` as arrays, parsed once per
+        segment (segments are immutable) and joined per searcher."""
+        parts = []
         live = set()
         for leaf, offset in sorted(searcher.leaf_searchers(), key=lambda x: x[1]):
             reader = leaf.reader()
             segment = reader.segment() if hasattr(reader, "segment") else None
-            seg_id = segment.segment_id() if segment is not None else f"anon{offset}"
-            cache_key = (name, seg_id)
-            live.add(cache_key)
-            values = self._meta_cache.get(cache_key)
-            if values is None:
+            key = ("facets", segment.segment_id() if segment is not None else f"anon{offset}")
+            live.add(key)
+            found = self._segment_cache.get(key)
+            if found is None:
                 values = []
                 if reader.has_column("meta"):
-                    for raw in reader.column_reader("meta"):
-                        values.append(json.loads(raw) if raw else None)
-                else:
-                    values = [None] * reader.doc_count_all()
-                self._meta_cache[cache_key] = values
-            if len(out) < offset:
-                out.extend([None] * (offset - len(out)))
-            out.extend(values)
-        for stale in [k for k in self._meta_cache if k not in live]:
-            self._meta_cache.pop(stale, None)
-        return out
+                    column = reader.column_reader("meta")
+                    values = [json.loads(raw) if raw else None for raw in column]
+                values += [None] * (reader.doc_count_all() - len(values))
+                found = self._segment_cache[key] = _FacetColumns.of(values, self._vocabulary)
+            parts.append((offset, found))
+        for stale in [k for k in self._segment_cache if k[0] == "facets" and k not in live]:
+            self._segment_cache.pop(stale, None)
+        return _FacetColumns.join(parts)
 
-    def _visible(self, searcher, paths: list[str]) -> _DocSet:
-        """The user's visible items in this searcher, cached per searcher (an index
-        change opens a new searcher, which empties the cache)."""
+    def _columns_for(self, reader) -> SegmentColumns:
+        """Per-segment arrays (field lengths), cached while the segment lives."""
+        segment = reader.segment() if hasattr(reader, "segment") else None
+        if segment is None:
+            return SegmentColumns(reader)
+        key = ("columns", segment.segment_id())
+        found = self._segment_cache.get(key)
+        if found is None or found.reader is not reader:
+            found = self._segment_cache[key] = SegmentColumns(reader)
+        return found
+
+    def _visible(self, searcher, paths: list[str]) -> np.ndarray:
+        """The user's visible items in this searcher (sorted docnums), cached per searcher
+        (an index change opens a new searcher, which empties the cache)."""
         cache = getattr(self._local, "visible", None)
         if cache is None or cache[0] is not searcher:
             cache = (searcher, {})
@@ -582,8 +571,17 @@ class WhooshBackend:
         if found is None:
             if len(cache[1]) >= 32:
                 cache[1].clear()
-            docnums = array("q", sorted(searcher.docs_for_query(self.acl_query_for(paths))))
-            found = cache[1][token] = _DocSet(docnums, (id(searcher), token))
+            evaluator = SetEvaluator(searcher, None, self._columns_for)
+            hits = evaluator.run(self.acl_query_for(paths))
+            deleted = [
+                offset + d
+                for leaf, offset in searcher.leaf_searchers()
+                for d in (getattr(leaf.reader(), "deleted_docs_set", None) or ())
+            ]
+            ids = hits.ids
+            if deleted:
+                ids = np.setdiff1d(ids, np.array(deleted, dtype=np.int64), assume_unique=True)
+            found = cache[1][token] = ids
         return found
 
     def acl_query_for(self, paths: list[str]) -> wq.Query:
@@ -680,26 +678,32 @@ class WhooshBackend:
                 return empty
         structured = self._structured(query, paths)
         with self._searcher() as searcher:
-            name = self._current_name() or ""
             visible = self._visible(searcher, paths)
-            restrict = wq.And([visible, *structured]) if structured else visible
-            if isinstance(user_q, wq.Every):
-                counted, ranked_q = restrict, restrict
-            else:
-                # the access part only filters (score 0); it does not change the ranking
-                counted = ranked_q = wq.And([visible, user_q, *structured])
-            matched = set(searcher.docs_for_query(counted))
+            evaluator = SetEvaluator(
+                searcher,
+                visible,
+                self._columns_for,
+                pair_fields=PAIR_FIELDS,
+                pair_separator=PAIR_SEPARATOR,
+            )
+            parts = structured if isinstance(user_q, wq.Every) else [user_q, *structured]
+            matched = evaluator.run(wq.And(parts)) if parts else evaluator.everything()
             total = len(matched)
-            facets = self._facets(name, searcher, matched, rechten) if query.facets else {}
-            if not matched or (page - 1) * per_page >= total:
+            columns = self._facet_columns(searcher)
+            facets = self._facets(columns, matched.ids, rechten) if query.facets else {}
+            if not total or (page - 1) * per_page >= total:
                 return Zoekresultaat([], total, page, per_page, facets)
-            limit = page * per_page
-            kwargs: dict = {"limit": limit}
             if query.sort == "date" or isinstance(user_q, wq.Every):
-                kwargs.update(sortedby="datum", reverse=True)
-            results = searcher.search(ranked_q, **kwargs)
+                # newest first; equal dates by relevance, then docnum (a stable page order)
+                order = np.lexsort((matched.ids, -matched.scores, -columns.datum[matched.ids]))
+            else:
+                order = np.lexsort((matched.ids, -matched.scores))
+            chosen = order[(page - 1) * per_page : page * per_page]
             terms = self._highlight_terms(user_q)
-            hits = [self._hit(h, terms) for h in results[(page - 1) * per_page : limit]]
+            hits = [
+                self._hit(searcher.stored_fields(int(matched.ids[i])), matched.scores[i], terms)
+                for i in chosen
+            ]
         return Zoekresultaat(hits, total, page, per_page, facets)
 
     @staticmethod
@@ -729,7 +733,7 @@ class WhooshBackend:
             if not spots:
                 return []
             start = max(0, min(spots) - 80)
-            window = text[start : start + 600]
+            window = text[start : start + 400]  # two fragments of 240 around the spot
         marked = highlight.highlight(
             window,
             terms,
@@ -740,14 +744,12 @@ class WhooshBackend:
         )
         return _segments(marked) if marked else []
 
-    def _hit(self, hit, terms: dict[str, frozenset[str]]) -> Treffer:
-        stored = hit.fields()
+    def _hit(self, stored: dict, score: float, terms: dict[str, frozenset[str]]) -> Treffer:
         tekst = stored.get("tekst", "")
         titel = stored.get("titel", "")
         snippet = self._snippet(tekst, terms["tekst"]) or ([(tekst[:200], False)] if tekst else [])
         titel_segments = self._snippet(titel, terms["titel"], whole=True) or [(titel, False)]
         datum = stored.get("datum")
-        score = hit.score if hit.score is not None else 0.0
         return Treffer(
             key=stored["key"],
             type=stored["type"],
@@ -760,40 +762,128 @@ class WhooshBackend:
             titel_segments=titel_segments,
         )
 
-    def _facets(self, name: str, searcher, matched: set[int], rechten: Rechten) -> dict:
-        meta = self._meta(name, searcher)
-        afd_rank = {a: rank(c) for a, (_r, c) in rechten.afdelingen.items()}
-        zaak_rank = {z: rank(c) for z, (_r, c) in rechten.zaken.items()}
-        jaar: Counter = Counter()
-        iot: Counter = Counter()
-        afdeling: Counter = Counter()
-        zaaktype: Counter = Counter()
-        for docnum in matched:
-            item = meta[docnum]
-            if item is None:
-                continue
-            j, t, links = item
-            if j is not None:
-                jaar[str(j)] += 1
-            if t:
-                iot[t] += 1
-            if len(links) == 1:
-                # visible, so visible through its only zaak
-                afdeling[links[0][2]] += 1
-                zaaktype[links[0][3]] += 1
-                continue
-            codes, types = set(), set()
-            for zaak_id, afd_id, code, zt, m in links:
-                if afd_rank.get(afd_id, -1) >= m or zaak_rank.get(zaak_id, -1) >= m:
-                    codes.add(code)
-                    types.add(zt)
-            for code in codes:
-                afdeling[code] += 1
-            for zt in types:
-                zaaktype[zt] += 1
+    def _facets(self, columns: _FacetColumns, matched: np.ndarray, rechten: Rechten) -> dict:
+        """Counts over the matched docnums. An item in one zaak is visible through that
+        zaak; only items in several zaken need a look at which of their zaken the user
+        may see (afdeling and zaaktype count visible zaken only)."""
+        names = self._vocabulary.names
+        jaar = _count(columns.jaar[matched])
+        iot = _count(columns.iot[matched])
+        single = matched[columns.single[matched]]
+        afdeling = _count(columns.afdeling[single])
+        zaaktype = _count(columns.zaaktype[single])
+        multi = matched[~columns.single[matched]]
+        if len(multi):
+            afd_rank = {a: rank(c) for a, (_r, c) in rechten.afdelingen.items()}
+            zaak_rank = {z: rank(c) for z, (_r, c) in rechten.zaken.items()}
+            for docnum in multi.tolist():
+                links = columns.links.get(docnum)
+                if not links:
+                    continue
+                codes, types = set(), set()
+                for zaak_id, afd_id, code, zt, m in links:
+                    if afd_rank.get(afd_id, -1) >= m or zaak_rank.get(zaak_id, -1) >= m:
+                        codes.add(self._vocabulary.code(code))
+                        types.add(self._vocabulary.code(zt))
+                for c in codes:
+                    afdeling[c] = afdeling.get(c, 0) + 1
+                for t in types:
+                    zaaktype[t] = zaaktype.get(t, 0) + 1
+
+        def named(counts: dict[int, int]) -> dict[str, int]:
+            pairs = sorted(((names[k], v) for k, v in counts.items()), key=lambda kv: -kv[1])
+            return dict(pairs)
+
         return {
-            "zaaktype": dict(zaaktype.most_common()),
-            "afdeling": dict(afdeling.most_common()),
-            "jaar": dict(sorted(jaar.items(), reverse=True)),
-            "informatieobjecttype": dict(iot.most_common()),
+            "zaaktype": named(zaaktype),
+            "afdeling": named(afdeling),
+            "jaar": {str(k): v for k, v in sorted(jaar.items(), reverse=True)},
+            "informatieobjecttype": named(iot),
         }
+
+
+def _count(codes: np.ndarray) -> dict[int, int]:
+    """How often each code (>= 0) occurs; -1 means: no value."""
+    codes = codes[codes >= 0]
+    if not len(codes):
+        return {}
+    values, counts = np.unique(codes, return_counts=True)
+    return dict(zip(values.tolist(), counts.tolist(), strict=True))
+
+
+class _Vocabulary:
+    """Facet values as small integers, shared by all segments of a backend."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {}
+        self.names: list[str] = []
+        self._lock = threading.Lock()
+
+    def code(self, name: str) -> int:
+        found = self.codes.get(name)
+        if found is None:
+            with self._lock:
+                found = self.codes.get(name)
+                if found is None:
+                    found = self.codes[name] = len(self.names)
+                    self.names.append(name)
+        return found
+
+
+@dataclass
+class _FacetColumns:
+    """Per docnum: jaar (-1: none), informatieobjecttype, and for items in exactly one zaak
+    that zaak's afdeling and zaaktype (as vocabulary codes); items in several zaken keep
+    their links for a per-user look. ``datum`` (days, for sorting) is -inf without date."""
+
+    jaar: np.ndarray
+    iot: np.ndarray
+    afdeling: np.ndarray
+    zaaktype: np.ndarray
+    single: np.ndarray
+    datum: np.ndarray
+    links: dict[int, list]
+
+    @classmethod
+    def of(cls, values: list, vocabulary: _Vocabulary) -> _FacetColumns:
+        n = len(values)
+        jaar = np.full(n, -1, dtype=np.int32)
+        iot = np.full(n, -1, dtype=np.int32)
+        afdeling = np.full(n, -1, dtype=np.int32)
+        zaaktype = np.full(n, -1, dtype=np.int32)
+        single = np.zeros(n, dtype=bool)
+        datum = np.full(n, -np.inf)
+        links: dict[int, list] = {}
+        for docnum, item in enumerate(values):
+            if item is None:
+                single[docnum] = True
+                continue
+            j, t, item_links = item[0], item[1], item[2]
+            if j is not None:
+                jaar[docnum] = j
+            if t:
+                iot[docnum] = vocabulary.code(t)
+            if len(item) > 3 and item[3] is not None:
+                datum[docnum] = item[3]
+            if len(item_links) == 1:
+                single[docnum] = True
+                afdeling[docnum] = vocabulary.code(item_links[0][2])
+                zaaktype[docnum] = vocabulary.code(item_links[0][3])
+            else:
+                links[docnum] = item_links
+        return cls(jaar, iot, afdeling, zaaktype, single, datum, links)
+
+    @classmethod
+    def join(cls, parts: list[tuple[int, _FacetColumns]]) -> _FacetColumns:
+        if len(parts) == 1 and parts[0][0] == 0:
+            return parts[0][1]
+        links: dict[int, list] = {}
+        for offset, part in parts:
+            links.update({offset + d: v for d, v in part.links.items()})
+        return cls(
+            *(np.concatenate([getattr(p, f) for _o, p in parts]) for f in _ARRAY_FIELDS),
+            links,
+        )
+
+
+_ARRAY_FIELDS = ("jaar", "iot", "afdeling", "zaaktype", "single", "datum")

@@ -158,3 +158,39 @@ def test_inactive_user_sees_nothing(db, world, zaak):
     world.medewerker.active = False
     assert not access.can_view_zaak(world.medewerker, zaak)
     assert zaken.list_zaken(db, world.medewerker, ZaakFilter()).total == 0
+
+
+def test_a_grant_with_more_clearance_opens_a_document_beside_a_membership(
+    db, world, store, tmp_path
+):
+    """A member who may change (behandelen, intern) with a reading grant (geheim) on one
+    zaak sees that zaak's geheim document: the clearance counts, not the stronger role."""
+    zaak = factories.make_zaak(
+        db,
+        world.medewerker,
+        zaaktype=world.zaaktype,
+        afdeling=world.afdeling,
+        vertrouwelijkheidaanduiding="intern",
+    )
+    path = corpus.normal_pdf(tmp_path / "g.pdf", text="rapport")
+    geheim = factories.file(
+        db, world.medewerker, zaak, path, world.iot, store, vertrouwelijkheidaanduiding="geheim"
+    ).document
+    user = factories.make_user(db)
+    factories.make_member(db, world.afdeling, user, rol="behandelen", clearance="intern")
+    regisseur = factories.make_user(db)
+    factories.make_member(db, world.afdeling, regisseur, rol="regie", clearance="geheim")
+    assert not access.can_view_document(user, geheim)
+    machtigingen.grant(
+        db,
+        regisseur,
+        zaak,
+        user,
+        reden="Casusoverleg",
+        verloopt_op=date.today() + timedelta(days=30),
+        clearance="geheim",
+    )
+    db.flush()
+    assert access.can_change_zaak(user, zaak)  # through the membership
+    assert access.can_view_document(user, geheim)  # through the grant's clearance
+    assert access.document_visible_via(user, geheim) == zaak

@@ -7,8 +7,6 @@ from datetime import date
 import pytest
 
 from archive.zaken import BetrokkeneGegevens, add_betrokkene
-from search.backend import Rechten
-from search.service import rechten_voor
 from search.whoosh_backend import WhooshBackend
 from search.worker import process_outbox, rebuild_from_database
 from tests import corpus, factories
@@ -28,14 +26,6 @@ def sync(db, backend):
 
     rebuild_from_database(lambda: db, backend, close_sessions=False)
     return run
-
-
-@pytest.fixture
-def rechten(db):
-    def of(user) -> Rechten:
-        return rechten_voor(user)
-
-    return of
 
 
 class Builder:

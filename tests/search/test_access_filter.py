@@ -15,7 +15,7 @@ from tests import factories
 
 
 def run(db, backend, user, q="", **kw):
-    return service.search(db, service.rechten_voor(user), q, backend=backend, **kw)
+    return service.search(db, user, q, backend=backend, **kw)
 
 
 def keys(result):

@@ -26,7 +26,7 @@ from tests import corpus, factories
 
 
 def run(db, backend, user, q=""):
-    return service.search(db, service.rechten_voor(user), q, backend=backend)
+    return service.search(db, user, q, backend=backend)
 
 
 def snapshot(db, backend, users, queries):
@@ -246,7 +246,7 @@ def test_in_process_worker_makes_a_filed_document_findable_quickly(isolated_data
         assert worker.sync(timeout=2.0)
         with transaction(factory) as s:
             user = s.merge(world.medewerker)
-            result = service.search(s, service.rechten_voor(user), "burgemeester", backend=backend)
+            result = service.search(s, user, "burgemeester", backend=backend)
         assert result.total == 1 and result.hits[0].type == "document"
         worker.stop()
         assert process_outbox(factory, backend) == 0  # everything was marked

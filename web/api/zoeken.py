@@ -247,11 +247,10 @@ class Zoeken(MethodView):
         en de facetten. Een onleesbare zoekvraag geeft 422 met de reden bij ``q``."""
         session = db_session()
         user = api_user()
-        rechten = search_service.rechten_voor(user)
         page, per_page = args["page"], args["page_size"]
         result = search_service.search(
             session,
-            rechten,
+            user,
             args["q"],
             {
                 "types": args["type"],
@@ -273,7 +272,7 @@ class Zoeken(MethodView):
             return response
         if result.fout:
             raise ValidationFailed({"q": [result.fout]})
-        search_service.log_shown_hits(session, user, rechten, result.hits)
+        search_service.log_shown_hits(session, user, result.hits)
         return {
             "count": result.total,
             "next": _page_url(page + 1) if result.has_next else None,
@@ -327,7 +326,7 @@ class PersoonDossier(MethodView):
         user = api_user()
         dossier = search_service.person_dossier(
             session,
-            search_service.rechten_voor(user),
+            user,
             bsn,
             toon_andere_afdelingen=settings().search_other_departments,
         )

@@ -190,10 +190,9 @@ def zoeken():
     if gezocht:
         session = db_session()
         user = _user()
-        rechten = search_service.rechten_voor(user)
         result = search_service.search(
             session,
-            rechten,
+            user,
             vraag["q"],
             {
                 "types": vraag["type"],
@@ -209,7 +208,7 @@ def zoeken():
             backend=search_backend(),
             per_page=PER_PAGE,
         )
-        search_service.log_shown_hits(session, user, rechten, result.hits)
+        search_service.log_shown_hits(session, user, result.hits)
     return render_template(
         "zoeken/resultaten.html",
         vraag=vraag,
@@ -239,7 +238,7 @@ def persoon(betrokkene_id: int):
     user = _user()
     dossier = search_service.person_dossier(
         session,
-        search_service.rechten_voor(user),
+        user,
         betrokkene_id=betrokkene_id,
         toon_andere_afdelingen=settings().search_other_departments,
     )
