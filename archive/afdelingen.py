@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from archive import access, audit, toegangslog
+from archive import access, audit, pdfrapport, toegangslog
 from archive.db import utcnow
 from archive.errors import Conflict
 from archive.models import Zaak, ZaakDocument
@@ -159,19 +159,9 @@ def _csv_safe(value: str | None) -> str:
 
 
 def report_pdf(afdeling: Afdeling, rows: list[RapportRegel]) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer
 
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=landscape(A4),
-        title=f"Sluitingsrapport {afdeling.naam}",
-        author="Dossierhuis",
-    )
-    styles = getSampleStyleSheet()
+    styles = pdfrapport.styles()
     cell = styles["BodyText"]
     story = [
         Paragraph(f"Sluitingsrapport afdeling {afdeling.naam} ({afdeling.code})", styles["Title"]),
@@ -207,31 +197,14 @@ def report_pdf(afdeling: Afdeling, rows: list[RapportRegel]) -> bytes:
         data.append(
             [
                 r.identificatie,
-                Paragraph(_esc(r.zaaktype), cell),
-                Paragraph(_esc(r.omschrijving), cell),
+                Paragraph(pdfrapport.esc(r.zaaktype), cell),
+                Paragraph(pdfrapport.esc(r.omschrijving), cell),
                 r.startdatum.isoformat(),
                 r.einddatum.isoformat() if r.einddatum else "",
-                Paragraph(_esc(r.resultaat), cell),
+                Paragraph(pdfrapport.esc(r.resultaat), cell),
                 str(r.documenten),
-                Paragraph(_esc(r.archiefnominatie), cell),
+                Paragraph(pdfrapport.esc(r.archiefnominatie), cell),
             ]
         )
-    table = Table(data, repeatRows=1, colWidths=[110, 110, 180, 60, 60, 90, 35, 120])
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#154273")),
-                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONTSIZE", (0, 0), (-1, -1), 8),
-            ]
-        )
-    )
-    story.append(table)
-    doc.build(story)
-    return buffer.getvalue()
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    story.append(pdfrapport.zaken_table(data, [110, 110, 180, 60, 60, 90, 35, 120]))
+    return pdfrapport.build(story, title=f"Sluitingsrapport {afdeling.naam}")

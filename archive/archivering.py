@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import access, audit
+from archive import access, audit, hotspots
 from archive.errors import Conflict, Forbidden, ValidationFailed
 from archive.models import User, Zaak
 from zaaktypen import bewaring, durations
@@ -33,7 +33,8 @@ def overbrengingstermijn() -> str:
 
 def hotspot_of(zaak: Zaak) -> str | None:
     """Why ``zaak`` is exempt from destruction, or ``None``: the department's retention
-    policy (a virtual department kept permanently, with its reason and decision)."""
+    policy (a virtual department kept permanently, with its reason and decision). The
+    archivist's recorded exceptions come after it (``archive.hotspots``)."""
     afdeling = zaak.afdeling
     if afdeling is not None and afdeling.retentiebeleid == "blijvend_bewaren":
         besluit = f" ({afdeling.retentie_besluit})" if afdeling.retentie_besluit else ""
@@ -72,7 +73,7 @@ def apply(session: Session, actor: User | None, zaak: Zaak) -> bool:
         zaak.archiefnominatie = None
         zaak.archiefnominatie_bron = ""
     else:
-        hotspot = hotspot_of(zaak)
+        hotspot = hotspot_of(zaak) or hotspots.exception_source(session, zaak)
         uitkomst = bewaring.bereken(
             zaak.resultaattype,
             _feiten(zaak),

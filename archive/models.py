@@ -6,14 +6,18 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    CheckConstraint,
     ForeignKey,
     Index,
     String,
     Text,
     UniqueConstraint,
+    event,
+    or_,
+    select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from archive.audit import AuditEvent
 from archive.db import Base, BigId, utcnow
@@ -103,6 +107,9 @@ class Zaak(Base):
         Index("ix_zaak_zaaktype", "zaaktype_id"),
         Index("ix_zaak_einddatum", "einddatum"),
         Index("ix_zaak_archief", "archiefnominatie", "archiefactiedatum"),
+        # ids are never handed out twice: the audit trail and the access log keep the ids
+        # of destroyed zaken (migration 0010; PostgreSQL's sequences never reuse)
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -190,6 +197,7 @@ class Betrokkene(Base):
     """A person or organisation; one BSN is one person across all zaken."""
 
     __tablename__ = "betrokkene"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (see Zaak)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     type: Mapped[str] = mapped_column(String(32))
@@ -249,6 +257,7 @@ class Document(Base):
     """An enkelvoudig informatieobject; content lives in its versions."""
 
     __tablename__ = "document"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused (see Zaak)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     identificatie: Mapped[str] = mapped_column(String(40), unique=True)
@@ -282,7 +291,10 @@ class Document(Base):
 
 class DocumentVersie(Base):
     __tablename__ = "documentversie"
-    __table_args__ = (UniqueConstraint("document_id", "versie"),)
+    __table_args__ = (
+        UniqueConstraint("document_id", "versie"),
+        {"sqlite_autoincrement": True},  # ids never reused (see Zaak)
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
@@ -377,3 +389,324 @@ class ToegangslogRegel(Base):
     pad: Mapped[str] = mapped_column(String(20))  # ui | api | cli | zoeken | export
 
     user: Mapped[User] = relationship()
+
+
+class Uitzondering(Base):
+    """An exception from destruction (hotspot): what falls under it is kept permanently.
+
+    ``scope`` says which field selects the zaken: ``afdeling`` (afdeling_id), ``zaaktype``
+    (zaaktype_identificatie, so every version), ``periode`` (the zaak's startdatum within
+    periode_van..periode_tot, inclusive), ``zoekselectie`` (zoekvraag, resolved once to the
+    zaken in ``zaken``) or ``zaken`` (single zaken in ``zaken``). Removing keeps the row.
+    """
+
+    __tablename__ = "uitzondering"
+    __table_args__ = (Index("ix_uitzondering_scope", "scope", "verwijderd_op"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    omschrijving: Mapped[str] = mapped_column(String(200))
+    toelichting: Mapped[str] = mapped_column(Text)
+    besluitkenmerk: Mapped[str] = mapped_column(String(200))
+    afdeling_id: Mapped[int | None] = mapped_column(ForeignKey("afdeling.id"))
+    zaaktype_identificatie: Mapped[str | None] = mapped_column(String(80))
+    periode_van: Mapped[date | None]
+    periode_tot: Mapped[date | None]
+    zoekvraag: Mapped[str | None] = mapped_column(Text)
+    aangemaakt_door_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
+    aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
+    verwijderd_door_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
+    verwijderd_op: Mapped[datetime | None]
+
+    afdeling: Mapped[Afdeling | None] = relationship()
+    aangemaakt_door: Mapped[User | None] = relationship(foreign_keys=[aangemaakt_door_id])
+    verwijderd_door: Mapped[User | None] = relationship(foreign_keys=[verwijderd_door_id])
+    zaak_links: Mapped[list[UitzonderingZaak]] = relationship(
+        back_populates="uitzondering", cascade="all, delete-orphan"
+    )
+
+    @property
+    def actief(self) -> bool:
+        return self.verwijderd_op is None
+
+
+class UitzonderingZaak(Base):
+    """A zaak an exception names explicitly (single zaken, or a resolved search)."""
+
+    __tablename__ = "uitzondering_zaak"
+
+    uitzondering_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("uitzondering.id", ondelete="CASCADE"), primary_key=True
+    )
+    zaak_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("zaak.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    uitzondering: Mapped[Uitzondering] = relationship(back_populates="zaak_links")
+
+
+class Bevriezing(Base):
+    """A legal hold on one zaak or one document (Woo-verzoek, rechtszaak,
+    calamiteitenonderzoek): while active, the object may not be destroyed or deleted.
+    Lifting sets ``opgeheven_op``; the row stays, with the object's identificatie, so the
+    history outlives the object."""
+
+    __tablename__ = "bevriezing"
+    __table_args__ = (
+        CheckConstraint("(zaak_id IS NULL) OR (document_id IS NULL)", name="zaak_of_document"),
+        Index("ix_bevriezing_zaak", "zaak_id", "opgeheven_op"),
+        Index("ix_bevriezing_document", "document_id", "opgeheven_op"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    object_type: Mapped[str] = mapped_column(String(16))  # zaak | document
+    object_identificatie: Mapped[str] = mapped_column(String(40))
+    zaak_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("zaak.id", ondelete="SET NULL"))
+    document_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("document.id", ondelete="SET NULL")
+    )
+    grond: Mapped[str] = mapped_column(String(32))
+    kenmerk: Mapped[str] = mapped_column(String(200), default="")
+    reden: Mapped[str] = mapped_column(Text)
+    eigenaar_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id"))
+    startdatum: Mapped[date]
+    geplaatst_door_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
+    geplaatst_op: Mapped[datetime] = mapped_column(default=utcnow)
+    opgeheven_door_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
+    opgeheven_op: Mapped[datetime | None]
+    opheffing_toelichting: Mapped[str] = mapped_column(Text, default="")
+
+    zaak: Mapped[Zaak | None] = relationship()
+    document: Mapped[Document | None] = relationship()
+    eigenaar: Mapped[User] = relationship(foreign_keys=[eigenaar_id])
+    geplaatst_door: Mapped[User | None] = relationship(foreign_keys=[geplaatst_door_id])
+    opgeheven_door: Mapped[User | None] = relationship(foreign_keys=[opgeheven_door_id])
+
+    @property
+    def actief(self) -> bool:
+        return self.opgeheven_op is None
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_deleting_held(session: Session, _flush_context, _instances) -> None:
+    """The last line of defence for legal holds: no delete path, present or future, may
+    remove a zaak or document under an active bevriezing (``retention.bevriezingen``)."""
+    from archive.errors import Conflict
+
+    zaak_ids = [o.id for o in session.deleted if isinstance(o, Zaak) and o.id is not None]
+    document_ids = [o.id for o in session.deleted if isinstance(o, Document) and o.id is not None]
+    if not zaak_ids and not document_ids:
+        return
+    clauses = []
+    if zaak_ids:
+        clauses.append(Bevriezing.zaak_id.in_(zaak_ids))
+    if document_ids:
+        clauses.append(Bevriezing.document_id.in_(document_ids))
+    with session.no_autoflush:
+        held = session.scalars(
+            select(Bevriezing.object_identificatie)
+            .where(Bevriezing.opgeheven_op.is_(None), or_(*clauses))
+            .limit(1)
+        ).first()
+    if held is not None:
+        raise Conflict(f"{held} is bevroren (legal hold) en kan niet verwijderd worden.")
+
+
+class Vernietigingslijst(Base):
+    """A destruction list (``retention.vernietiging``): drafted by an archivaris from a
+    selection of due zaken, reviewed by named reviewers, approved by another archivaris,
+    executed after the bedenktijd. Kept for good after execution, as the record behind
+    the verklaring van vernietiging."""
+
+    __tablename__ = "vernietigingslijst"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    naam: Mapped[str] = mapped_column(String(200))
+    toelichting: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(32), default="nieuw", index=True)
+    selectie: Mapped[dict] = mapped_column(default=dict)  # the filter it was built from
+    ronde: Mapped[int] = mapped_column(default=0)  # review round, +1 per submission
+    auteur_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id"))
+    aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
+    ingediend_op: Mapped[datetime | None]
+    beoordeeld_op: Mapped[datetime | None]
+    goedgekeurd_door_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
+    goedgekeurd_op: Mapped[datetime | None]
+    bedenktijd_tot: Mapped[datetime | None]
+    uitgevoerd_door_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
+    uitvoering_gestart_op: Mapped[datetime | None]
+    vernietigd_op: Mapped[datetime | None]
+    afgebroken_door_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
+    afgebroken_op: Mapped[datetime | None]
+    afbreek_reden: Mapped[str] = mapped_column(Text, default="")
+    # the verklaring van vernietiging, filed as documents (identificaties: they outlive
+    # nothing here, the documents are kept permanently)
+    verklaring_pdf: Mapped[str | None] = mapped_column(String(40))
+    verklaring_csv: Mapped[str | None] = mapped_column(String(40))
+
+    auteur: Mapped[User] = relationship(foreign_keys=[auteur_id])
+    goedgekeurd_door: Mapped[User | None] = relationship(foreign_keys=[goedgekeurd_door_id])
+    uitgevoerd_door: Mapped[User | None] = relationship(foreign_keys=[uitgevoerd_door_id])
+    afgebroken_door: Mapped[User | None] = relationship(foreign_keys=[afgebroken_door_id])
+    items: Mapped[list[VernietigingslijstItem]] = relationship(
+        back_populates="lijst", order_by="VernietigingslijstItem.id", cascade="all, delete-orphan"
+    )
+    beoordelaars: Mapped[list[VernietigingslijstBeoordelaar]] = relationship(
+        back_populates="lijst",
+        order_by="VernietigingslijstBeoordelaar.id",
+        cascade="all, delete-orphan",
+    )
+    beoordelingen: Mapped[list[VernietigingslijstBeoordeling]] = relationship(
+        back_populates="lijst",
+        order_by="VernietigingslijstBeoordeling.id",
+        cascade="all, delete-orphan",
+    )
+
+
+class VernietigingslijstBeoordelaar(Base):
+    """A named reviewer of one destruction list."""
+
+    __tablename__ = "vernietigingslijst_beoordelaar"
+    __table_args__ = (UniqueConstraint("lijst_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    lijst_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("vernietigingslijst.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id"), index=True)
+
+    lijst: Mapped[Vernietigingslijst] = relationship(back_populates="beoordelaars")
+    user: Mapped[User] = relationship()
+
+
+class VernietigingslijstItem(Base):
+    """One zaak on a destruction list. ``gegevens`` is the snapshot of its retention
+    metadata for the verklaring (taken when added, refreshed just before destruction), so
+    the proof outlives the zaak; ``status``: op_lijst, uitgezonderd (taken off after
+    review), vernietigd, geweigerd (refused at execution, ``melding`` says why).
+    ``blobs_te_verwijderen``: content to remove once the destruction committed."""
+
+    __tablename__ = "vernietigingslijst_item"
+    __table_args__ = (UniqueConstraint("lijst_id", "zaak_identificatie"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    lijst_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("vernietigingslijst.id", ondelete="CASCADE"), index=True
+    )
+    zaak_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("zaak.id", ondelete="SET NULL"), index=True
+    )
+    zaak_identificatie: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16), default="op_lijst")
+    gegevens: Mapped[dict] = mapped_column(default=dict)
+    uitgevoerd_op: Mapped[datetime | None]
+    melding: Mapped[str] = mapped_column(Text, default="")
+    documenten_vernietigd: Mapped[int] = mapped_column(default=0)
+    documenten_ontkoppeld: Mapped[int] = mapped_column(default=0)
+    blobs_te_verwijderen: Mapped[list] = mapped_column(default=list)
+
+    lijst: Mapped[Vernietigingslijst] = relationship(back_populates="items")
+    zaak: Mapped[Zaak | None] = relationship()
+    opmerkingen: Mapped[list[VernietigingslijstOpmerking]] = relationship(
+        back_populates="item",
+        order_by="VernietigingslijstOpmerking.id",
+        cascade="all, delete-orphan",
+    )
+
+
+class VernietigingslijstBeoordeling(Base):
+    """One reviewer's verdict in one round: akkoord, or wijzigingen (items excluded, each
+    with its reason in an opmerking)."""
+
+    __tablename__ = "vernietigingslijst_beoordeling"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    lijst_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("vernietigingslijst.id", ondelete="CASCADE"), index=True
+    )
+    beoordelaar_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id"))
+    ronde: Mapped[int]
+    besluit: Mapped[str] = mapped_column(String(16))  # akkoord | wijzigingen
+    toelichting: Mapped[str] = mapped_column(Text, default="")
+    beoordeeld_op: Mapped[datetime] = mapped_column(default=utcnow)
+
+    lijst: Mapped[Vernietigingslijst] = relationship(back_populates="beoordelingen")
+    beoordelaar: Mapped[User] = relationship()
+    opmerkingen: Mapped[list[VernietigingslijstOpmerking]] = relationship(
+        back_populates="beoordeling", order_by="VernietigingslijstOpmerking.id"
+    )
+
+
+class VernietigingslijstOpmerking(Base):
+    """A reviewer's exclusion of one item (with its mandatory reason) and the author's
+    answer: ``verwijderen`` (taken off the list) or ``handhaven`` (kept, with why)."""
+
+    __tablename__ = "vernietigingslijst_opmerking"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("vernietigingslijst_item.id", ondelete="CASCADE"), index=True
+    )
+    beoordeling_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("vernietigingslijst_beoordeling.id", ondelete="CASCADE"), index=True
+    )
+    reden: Mapped[str] = mapped_column(Text)
+    antwoord_besluit: Mapped[str | None] = mapped_column(String(16))
+    antwoord: Mapped[str] = mapped_column(Text, default="")
+    beantwoord_op: Mapped[datetime | None]
+
+    item: Mapped[VernietigingslijstItem] = relationship(back_populates="opmerkingen")
+    beoordeling: Mapped[VernietigingslijstBeoordeling] = relationship(back_populates="opmerkingen")
+
+
+class Overbrenging(Base):
+    """A transfer to the e-Depot: the SIP exported (``geexporteerd``), then confirmed by an
+    archivist once the e-Depot has received it (``bevestigd``; the zaken are *overgedragen*).
+    ``bestanden`` lists what the package holds (document, versie, sha256), so confirming
+    knows exactly which local content it may remove."""
+
+    __tablename__ = "overbrenging"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    naam: Mapped[str] = mapped_column(String(80), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="geexporteerd", index=True)
+    pakket_pad: Mapped[str] = mapped_column(Text)
+    zip_pad: Mapped[str | None] = mapped_column(Text)
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    aantal_zaken: Mapped[int] = mapped_column(default=0)
+    aantal_documenten: Mapped[int] = mapped_column(default=0)
+    omvang: Mapped[int] = mapped_column(BigInteger, default=0)
+    bestanden: Mapped[list] = mapped_column(default=list)
+    aangemaakt_door_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
+    aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
+    bevestigd_door_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
+    bevestigd_op: Mapped[datetime | None]
+    bevestiging_toelichting: Mapped[str] = mapped_column(Text, default="")
+    inhoud_verwijderd: Mapped[bool] = mapped_column(default=False)
+
+    aangemaakt_door: Mapped[User | None] = relationship(foreign_keys=[aangemaakt_door_id])
+    bevestigd_door: Mapped[User | None] = relationship(foreign_keys=[bevestigd_door_id])
+    zaak_links: Mapped[list[OverbrengingZaak]] = relationship(
+        back_populates="overbrenging",
+        order_by="OverbrengingZaak.id",
+        cascade="all, delete-orphan",
+    )
+
+
+class OverbrengingZaak(Base):
+    """A zaak in a transfer; its identificatie is copied so the record outlives the row."""
+
+    __tablename__ = "overbrenging_zaak"
+    __table_args__ = (UniqueConstraint("overbrenging_id", "zaak_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    overbrenging_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("overbrenging.id", ondelete="CASCADE")
+    )
+    zaak_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("zaak.id", ondelete="SET NULL"), index=True
+    )
+    zaak_identificatie: Mapped[str] = mapped_column(String(40))
+
+    overbrenging: Mapped[Overbrenging] = relationship(back_populates="zaak_links")
+    zaak: Mapped[Zaak | None] = relationship()

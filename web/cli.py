@@ -203,6 +203,9 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
         waitress.serve(app, host=host, port=port, threads=threads, ident="Dossierhuis")
     finally:
         stop_search_worker(app)
+        engine = app.extensions.get("dossierhuis.engine")
+        if engine is not None:
+            engine.dispose()  # close the pool's connections now, not at some later GC
 
 
 @main.group()
@@ -1001,10 +1004,9 @@ def search_cmd(
     backend = _search_backend(ctx.settings)
     with transaction(ctx.sessions) as session:
         user = users.get_user(session, username)
-        rechten = service.rechten_voor(user)
         result = service.search(
             session,
-            rechten,
+            user,
             query,
             {"types": list(types)},
             page=page,
@@ -1015,7 +1017,7 @@ def search_cmd(
         if result.fout:
             hint = " Draai 'dossierhuis reindex'." if result.index_ontbreekt else ""
             raise click.ClickException(f"{result.fout}{hint}")
-        service.log_shown_hits(session, user, rechten, result.hits)
+        service.log_shown_hits(session, user, result.hits)
     if as_json:
         doc = {
             "count": result.total,
@@ -1166,9 +1168,11 @@ def retention() -> None:
     type=click.Choice(["vernietigen", "overbrengen", "ontbrekend", "wachtend"]),
     default="vernietigen",
     show_default=True,
-    help="vernietigen: archiefactiedatum verstreken; overbrengen: blijvend te bewaren en "
-    "over te brengen; ontbrekend: afgesloten zonder bewaargegevens; wachtend: berekening "
-    "wacht op een datum.",
+    help="vernietigen: archiefactiedatum verstreken, niet bevroren of uitgezonderd; "
+    "overbrengen: blijvend te bewaren, de overbrengingstermijn verstreken, niet bevroren; "
+    "ontbrekend: afgesloten zonder bewaargegevens; wachtend: berekening wacht op een datum. "
+    "Een zaak die al op een vernietigingslijst of in een overbrenging staat krijgt die "
+    "aantekening.",
 )
 @click.option(
     "--op",
@@ -1185,11 +1189,12 @@ def retention_due(ctx: Context, soort: str, peildatum, limit: int, as_json: bool
     bewaargegevens, geen inhoud)."""
     import json as json_module
 
-    from retention import werkvoorraad
+    from retention import in_behandeling, werkvoorraad
 
     today = peildatum.date() if peildatum else None
     with transaction(ctx.sessions) as session:
         total, rows = werkvoorraad.due(session, None, soort, today=today, limit=limit)
+        notes = in_behandeling.notes(session, [r.identificatie for r in rows])
         if as_json:
             click.echo(
                 json_module.dumps(
@@ -1206,6 +1211,7 @@ def retention_due(ctx: Context, soort: str, peildatum, limit: int, as_json: bool
                                     r.archiefactiedatum.isoformat() if r.archiefactiedatum else None
                                 ),
                                 "wacht_op": r.archief_wacht_op,
+                                "in_behandeling": notes.get(r.identificatie, []),
                             }
                             for r in rows
                         ],
@@ -1219,6 +1225,8 @@ def retention_due(ctx: Context, soort: str, peildatum, limit: int, as_json: bool
         for r in rows:
             datum = r.archiefactiedatum.isoformat() if r.archiefactiedatum else "-"
             extra = f"  wacht op {r.archief_wacht_op}" if r.archief_wacht_op else ""
+            if r.identificatie in notes:
+                extra += f"  [{'; '.join(notes[r.identificatie])}]"
             click.echo(f"{r.identificatie}  {datum:<10}  {r.afdeling:<12} {r.zaaktype}{extra}")
 
 
@@ -1232,3 +1240,39 @@ def retention_complete_pending(ctx: Context) -> None:
     with transaction(ctx.sessions) as session:
         done = archivering.complete_pending(session)
     click.echo(f"{done} berekening(en) voltooid.")
+
+
+# -- transfer (overbrenging) ----------------------------------------------------------------
+
+
+def _register_transfer() -> None:
+    """``transfer`` lives in its own module, imported here (not at the top) to avoid a cycle."""
+    from web.cli_overbrenging import transfer
+
+    main.add_command(transfer)
+
+
+_register_transfer()
+
+
+def _register_uitzonderingen() -> None:
+    """``hold`` and ``exception`` live in web.cli_uitzonderingen (imported here, at the
+    end, because that module imports this one)."""
+    from web.cli_uitzonderingen import exception, hold
+
+    main.add_command(hold)
+    main.add_command(exception)
+
+
+_register_uitzonderingen()
+
+
+def _register_vernietiging() -> None:
+    """``destruction …`` lives in web/cli_vernietiging.py (imported here, not at the top,
+    because it imports this module's Context)."""
+    from web.cli_vernietiging import destruction
+
+    main.add_command(destruction)
+
+
+_register_vernietiging()

@@ -101,3 +101,132 @@ def test_only_an_archivaris(db, world, closed):
             werkvoorraad.due(db, user, "vernietigen")
         with pytest.raises(Forbidden):
             werkvoorraad.counts(db, user)
+
+
+def test_held_and_exempted_zaken_are_not_due_for_destruction(
+    db, world, archivaris, closed, archief_zaaktype, store, tmp_path
+):
+    from retention import bevriezingen, uitzonderingen
+    from tests import corpus
+
+    def make(omschrijving, **kwargs):
+        zaak = factories.make_zaak(
+            db,
+            world.medewerker,
+            zaaktype=archief_zaaktype,
+            afdeling=world.afdeling,
+            omschrijving=omschrijving,
+            startdatum=date(2020, 1, 2),
+        )
+        if kwargs.get("document"):
+            pdf = corpus.normal_pdf(tmp_path / "brief.pdf", text="Brief")
+            factories.file(db, world.medewerker, zaak, pdf, world.iot, store)
+        zaken.close_zaak(
+            db,
+            world.medewerker,
+            zaak,
+            resultaattype_id=resultaat(archief_zaaktype, "Afgehandeld"),
+            einddatum=date(2024, 5, 1),
+        )
+        return zaak
+
+    held, via_document, exempt = make("Bevroren"), make("Document", document=True), make("Uit")
+    due_ids = {closed["due"].identificatie, held.identificatie, via_document.identificatie}
+    assert ids(werkvoorraad.due(db, archivaris, "vernietigen", today=TODAY)[1]) == due_ids | {
+        exempt.identificatie
+    }
+
+    def hold(**target):
+        return bevriezingen.place_hold(
+            db,
+            archivaris,
+            bevriezingen.BevriezingGegevens(
+                grond="woo_verzoek", reden="Woo-verzoek", eigenaar=archivaris.username, **target
+            ),
+        )
+
+    on_zaak = hold(zaak=held.identificatie)
+    hold(document=via_document.document_links[0].document.identificatie)
+    uitzondering, _n = uitzonderingen.add_exception(
+        db,
+        archivaris,
+        uitzonderingen.UitzonderingGegevens(
+            scope="zaken",
+            omschrijving="Hotspot",
+            toelichting="Belang",
+            besluitkenmerk="B-1",
+            zaken=[exempt.identificatie],
+        ),
+    )
+    # a stale nominatie (the recompute has not run): still left out, asked live
+    exempt.archiefnominatie, exempt.archiefactiedatum = "vernietigen", date(2029, 5, 1)
+    db.flush()
+    only = {closed["due"].identificatie}
+    assert ids(werkvoorraad.due(db, archivaris, "vernietigen", today=TODAY)[1]) == only
+    assert werkvoorraad.counts(db, archivaris, today=TODAY)["vernietigen"] == 1
+    assert werkvoorraad.per_jaar(db, archivaris)[2029]["vernietigen"] == 1
+
+    # the department's own policy exempts as well, before any recompute
+    bevriezingen.lift_hold(db, archivaris, on_zaak.id, toelichting="Verzoek afgehandeld")
+    uitzonderingen.remove_exception(db, archivaris, uitzondering.id)
+    assert ids(werkvoorraad.due(db, archivaris, "vernietigen", today=TODAY)[1]) == only | {
+        held.identificatie,
+        exempt.identificatie,
+    }
+    world.afdeling.retentiebeleid = "blijvend_bewaren"
+    db.flush()
+    assert werkvoorraad.due(db, archivaris, "vernietigen", today=TODAY)[0] == 0
+
+
+def test_filter_by_afdeling_and_zaaktype(db, world, archivaris, closed, archief_zaaktype):
+    from archive.errors import ValidationFailed
+
+    mine = werkvoorraad.Filter(afdeling=world.afdeling.code)
+    assert werkvoorraad.counts(db, archivaris, today=TODAY, filter=mine)["vernietigen"] == 1
+    other = werkvoorraad.Filter(afdeling=world.andere_afdeling.code)
+    assert werkvoorraad.due(db, archivaris, "vernietigen", today=TODAY, filter=other)[0] == 0
+    assert werkvoorraad.per_jaar(db, archivaris, filter=other) == {}
+    zaaktype = werkvoorraad.Filter(zaaktype=world.zaaktype.identificatie)
+    assert werkvoorraad.counts(db, archivaris, today=TODAY, filter=zaaktype) == dict.fromkeys(
+        werkvoorraad.SOORTEN, 0
+    )
+    both = werkvoorraad.Filter(
+        afdeling=world.afdeling.code, zaaktype=archief_zaaktype.identificatie
+    )
+    assert werkvoorraad.due(db, archivaris, "wachtend", today=TODAY, filter=both)[0] == 1
+    with pytest.raises(ValidationFailed) as refused:
+        werkvoorraad.due(
+            db, archivaris, "vernietigen", filter=werkvoorraad.Filter(afdeling="X", zaaktype="Y")
+        )
+    assert set(refused.value.field_errors()) == {"afdeling", "zaaktype"}
+
+
+def test_held_zaken_are_not_due_for_transfer(db, world, archivaris, closed):
+    """The work queue agrees with ``overbrenging.due_zaken`` and the CLI: a zaak under a
+    legal hold stays here, in the list, the tiles and the chart alike."""
+    from retention import bevriezingen, overbrenging
+
+    kept = closed["kept"]
+    peildatum = date(2040, 3, 1)
+    assert ids(werkvoorraad.due(db, archivaris, "overbrengen", today=peildatum)[1]) == {
+        kept.identificatie
+    }
+    hold = bevriezingen.place_hold(
+        db,
+        archivaris,
+        bevriezingen.BevriezingGegevens(
+            grond="rechtszaak",
+            reden="Rechtszaak",
+            eigenaar=archivaris.username,
+            zaak=kept.identificatie,
+        ),
+    )
+    assert werkvoorraad.due(db, archivaris, "overbrengen", today=peildatum)[0] == 0
+    assert werkvoorraad.counts(db, archivaris, today=peildatum)["overbrengen"] == 0
+    assert 2040 not in werkvoorraad.per_jaar(db, archivaris)
+    assert overbrenging.due_zaken(db, archivaris, today=peildatum) == []
+
+    bevriezingen.lift_hold(db, archivaris, hold.id, toelichting="Uitspraak gedaan")
+    assert werkvoorraad.counts(db, archivaris, today=peildatum)["overbrengen"] == 1
+    assert werkvoorraad.per_jaar(db, archivaris)[2040]["blijvend_bewaren"] == 1
+    assert overbrenging.due_zaken(db, archivaris, today=peildatum) == [kept]

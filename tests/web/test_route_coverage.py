@@ -22,18 +22,26 @@ anonymous POST reaches Flask-Login and is redirected to /login like a GET.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.engine import Engine
 
 from archive import machtigingen
 from archive import zaken as zaken_service
+from archive.blobstore import BlobStore
+from archive.config import Settings
+from archive.db import make_engine, make_session_factory
 from archive.models import User
 from archive.users import create_token
+from search.whoosh_backend import WhooshBackend
 from search.worker import ensure_index
 from tests import corpus, factories
+from tests.web import route_scene_overbrenging, route_scene_uitzonderingen, route_scene_vernietiging
 from zaaktypen import services as catalogus
 from zaaktypen.afdelingen import choose_generic_zaaktype
 
@@ -57,6 +65,8 @@ PUBLIC_ENDPOINTS = {
 ROUTE_KINDS: list[tuple[str, str]] = [
     (r"^/audit(/|$)", "audit"),
     (r"^/api/v1/archivering(/|$)", "archief"),
+    (r"^/api/v1/vernietigingslijsten(/|$)", "archief"),
+    (r"^/archivering(/|$)", "archief"),
     (r"^/beheer(/|$)", "beheer"),
     (r"^/zaken/<identificatie>(/|$)", "zaak"),
     (r"^/documenten/<identificatie>(/|$)", "zaak"),
@@ -122,6 +132,10 @@ class Scene:
             "bsn": "111222333",
             "betrokkene_id": self.betrokkene.id,
             "filename": "app.css",
+            "uitzondering_id": route_scene_uitzonderingen.uitzondering_id(self),
+            "hold_id": route_scene_uitzonderingen.hold_id(self),
+            "overbrenging_id": route_scene_overbrenging.overbrenging_id(self),
+            "lijst_id": route_scene_vernietiging.lijst_id(self),
         }
 
 
@@ -209,8 +223,7 @@ def build_scene(db, world, store, tmp_path: Path, text: str = "") -> Scene:
         verloopt_op=date.today() + timedelta(days=30),
     )
     token, _secret = create_token(db, None, world.medewerker, "scene", None)
-    db.commit()
-    return Scene(
+    scene = Scene(
         world=world,
         zaak=zaak,
         document=filed.document,
@@ -222,14 +235,88 @@ def build_scene(db, world, store, tmp_path: Path, text: str = "") -> Scene:
         statustype=zaaktype.statustypen[0],
         betrokkene=rol.betrokkene,
     )
+    # the archivist's records, made now (not on first use) so that a test counting audit
+    # events before a request finds the scene complete
+    route_scene_uitzonderingen.build(db, scene, text)
+    route_scene_vernietiging.build(db, scene)
+    route_scene_overbrenging.build(db, scene, tmp_path)
+    db.commit()
+    return scene
+
+
+# --- one scene for the whole module ----------------------------------------------------------
+# Building the scene and its search index costs far more than checking one route, so it is
+# built once per module (per xdist worker), committed in a database and data_dir of the
+# module's own. These three override the conftest fixtures of the same name for this module
+# only; each test still gets the conftest ``db``: a transaction on that database, rolled back
+# afterwards, so every route meets the same untouched scene.
+
+
+@pytest.fixture(scope="module")
+def database_url(databases) -> Iterator[str]:
+    url = databases.copy()
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture(scope="module")
+def engine(database_url) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("route-coverage")
+
+
+def _refs(value):
+    """A scene with each model object replaced by (class, primary key), to load per test."""
+    if isinstance(value, Scene | factories.World):
+        return type(value), {f.name: _refs(getattr(value, f.name)) for f in fields(value)}
+    state = sa_inspect(value, raiseerr=False)
+    if state is not None and getattr(state, "mapper", None) is not None:
+        return state.mapper.class_, state.identity
+    raise TypeError(f"scene value {value!r} is neither a model object nor a scene")
+
+
+def _load(db, ref):
+    cls, value = ref
+    if cls in (Scene, factories.World):
+        return cls(**{name: _load(db, item) for name, item in value.items()})
+    loaded = db.get(cls, value)
+    assert loaded is not None, f"scene object {cls.__name__} {value} is gone"
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def committed_scene(engine, data_dir, database_url, tmp_path_factory):
+    """World and scene, committed; then the search index from the database, as
+    `dossierhuis serve` builds it at start-up. Returns references, not objects."""
+    settings = Settings(
+        data_dir=data_dir, database_url=database_url, secret_key="x", max_upload_mb=5
+    )
+    factory = make_session_factory(engine)
+    session = factory()
+    try:
+        world = factories.World.build(session)
+        session.commit()
+        built = build_scene(
+            session, world, BlobStore(settings.blob_dir), tmp_path_factory.mktemp("scene")
+        )
+        session.commit()
+        refs = _refs(built)
+    finally:
+        session.close()
+    assert ensure_index(factory, WhooshBackend(settings.index_dir)) == "missing"
+    return refs
 
 
 @pytest.fixture
-def scene(app, db, world, store, tmp_path) -> Scene:
-    built = build_scene(db, world, store, tmp_path)
-    # as `dossierhuis serve` does at start-up: a search index built from the database
-    ensure_index(lambda: db, app.extensions["dossierhuis.search"], close_sessions=False)
-    return built
+def scene(app, db, committed_scene) -> Scene:
+    """The module's scene, loaded in this test's session."""
+    return _load(db, committed_scene)
 
 
 # --- collecting the routes -----------------------------------------------------------------
@@ -430,4 +517,5 @@ def test_every_route_is_collected():
     assert "/zaken/<identificatie>" in rules
     assert "/api/v1/zaken/<identificatie>" in rules
     assert any(r.startswith("/beheer") for r in rules)
+    assert {"/archivering", "/archivering/werkvoorraad"} <= rules  # the archivist's dashboard
     assert len(ROUTES) > 60

@@ -13,7 +13,10 @@ def register_api(app: Flask) -> None:
     from web.api.archivering import archivering_blp
     from web.api.catalogus import catalogus_blp
     from web.api.core import Api
+    from web.api.overbrenging import overbrenging_blp
     from web.api.resources import documenten_blp, zaken_blp
+    from web.api.uitzonderingen import uitzonderingen_blp
+    from web.api.vernietiging import vernietiging_blp
     from web.api.zoeken import zoeken_blp
     from web.app import csrf
 
@@ -46,6 +49,9 @@ def register_api(app: Flask) -> None:
         afdelingen_blp,
         zoeken_blp,
         archivering_blp,
+        overbrenging_blp,
+        uitzonderingen_blp,
+        vernietiging_blp,
     ):
         # Bearer tokens only, no cookies: CSRF does not apply (and the session cookie is
         # never accepted as authentication, see web.api.auth).

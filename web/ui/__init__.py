@@ -8,12 +8,17 @@ bp = Blueprint("ui", __name__)
 # grants on a zaak, the auditor's pages, the API-token self-service, search and the
 # person page, retention on the zaak page
 from web.ui import (  # noqa: E402,F401
+    archief_dashboard,
+    archiefstatus,
     archivering,
     audit,
     beheer,
     gebruikers,
+    overbrenging,
     toegang,
     tokens,
+    uitzonderingen,
+    vernietiging,
     views,
     zoeken,
 )

@@ -1,0 +1,1105 @@
+"""Destruction lists (vernietigingslijsten): from a selection of due zaken, through review
+and approval and a bedenktijd, to execution and the verklaring van vernietiging.
+
+States::
+
+    nieuw → ter_beoordeling ⇄ wijzigingen_gevraagd
+          ter_beoordeling → goedgekeurd (every named reviewer agreed)
+          goedgekeurd → bedenktijd (final approval by an archivaris who is not the author)
+          bedenktijd → in_uitvoering (once the bedenktijd has passed) → vernietigd
+    any state before in_uitvoering → afgebroken (cancelled, with a reason)
+
+Who: the author is an archivaris. Reviewers are named users who may judge retention:
+an archivaris, a beheerder (DIV / records management) or a department's regie; never the
+author. Final approval is a second archivaris (four eyes). Every transition is an audit
+event. Reviewers and archivists see retention metadata only; the omschrijving of a zaak
+only where the access policy lets them see the zaak.
+
+Execution is its own transaction boundary, like the index worker: each item's outcome
+(destroyed, or refused with the reason) commits on its own, so an interrupted run resumes
+exactly where it stopped; blobs are removed only after their item committed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from archive import access, audit, rollen
+from archive.blobstore import BlobStore
+from archive.db import utcnow
+from archive.enums import Vertrouwelijkheid
+from archive.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from archive.models import (
+    Betrokkene,
+    Document,
+    DocumentVersie,
+    Machtiging,
+    Rol,
+    SearchOutbox,
+    User,
+    Vernietigingslijst,
+    VernietigingslijstBeoordelaar,
+    VernietigingslijstBeoordeling,
+    VernietigingslijstItem,
+    VernietigingslijstOpmerking,
+    Zaak,
+    ZaakDocument,
+    ZaakEigenschap,
+    ZaakStatus,
+)
+from retention import werkvoorraad
+from zaaktypen import selectielijst
+from zaaktypen.models import ZaakType
+
+log = logging.getLogger(__name__)
+
+BEDENKTIJD_ENV = "VERNIETIGING_BEDENKTIJD_DAGEN"
+BEDENKTIJD_DAGEN = 7
+STATUSSEN = (
+    "nieuw",
+    "ter_beoordeling",
+    "wijzigingen_gevraagd",
+    "goedgekeurd",
+    "bedenktijd",
+    "in_uitvoering",
+    "vernietigd",
+    "afgebroken",
+)
+AFBREEKBAAR = ("nieuw", "ter_beoordeling", "wijzigingen_gevraagd", "goedgekeurd", "bedenktijd")
+AFGEROND = ("vernietigd", "afgebroken")
+STATUS_LABEL = {
+    "nieuw": "nieuw",
+    "ter_beoordeling": "ter beoordeling",
+    "wijzigingen_gevraagd": "wijzigingen gevraagd",
+    "goedgekeurd": "goedgekeurd door de beoordelaars",
+    "bedenktijd": "in de bedenktijd",
+    "in_uitvoering": "in uitvoering",
+    "vernietigd": "vernietigd",
+    "afgebroken": "afgebroken",
+}
+# the omschrijving of a zaak at this level or above is never kept on the list nor shown
+# on the verklaring: it may itself say what was confidential
+GEVOELIG_VANAF = Vertrouwelijkheid.vertrouwelijk
+MAX_NAAM = 200
+MAX_TEKST = 2000
+
+
+def bedenktijd() -> timedelta:
+    """The waiting time between final approval and execution (default 7 days), from
+    ``VERNIETIGING_BEDENKTIJD_DAGEN``."""
+    raw = os.environ.get(BEDENKTIJD_ENV, "").strip()
+    if not raw:
+        return timedelta(days=BEDENKTIJD_DAGEN)
+    try:
+        dagen = int(raw)
+    except ValueError:
+        raise SystemExit(f"{BEDENKTIJD_ENV} moet een geheel aantal dagen zijn.") from None
+    if dagen < 0:
+        raise SystemExit(f"{BEDENKTIJD_ENV} kan niet negatief zijn.")
+    return timedelta(days=dagen)
+
+
+def is_gevoelig(vertrouwelijkheidaanduiding: str | None) -> bool:
+    if not vertrouwelijkheidaanduiding:
+        return False
+    return Vertrouwelijkheid(vertrouwelijkheidaanduiding).rank >= GEVOELIG_VANAF.rank
+
+
+# -- who ------------------------------------------------------------------------------------
+
+
+def require_archivaris(user: User | None) -> User:
+    """A person, never the system: every step of a list names who took it."""
+    if user is None or not access.is_archivaris(user):
+        raise Forbidden(
+            "Alleen een archivaris stelt vernietigingslijsten op, keurt ze goed en voert ze uit."
+        )
+    return user
+
+
+def may_review(user: User | None) -> bool:
+    """Who may be named reviewer: an archivaris, a beheerder (DIV) or a department's
+    regie — people who can judge whether a zaak may go."""
+    if user is None or not user.is_active:
+        return False
+    if access.is_archivaris(user) or rollen.is_beheerder(user):
+        return True
+    return any(rol == "regie" for rol, _ in access.toegang(user).afdelingen.values())
+
+
+def may_use(user: User | None) -> bool:
+    """Who works with destruction lists at all (the others get 403 on every page)."""
+    return may_review(user)
+
+
+def require_use(user: User | None) -> User:
+    if not may_use(user):
+        raise Forbidden(
+            "Vernietigingslijsten zijn er voor archivarissen en de beoordelaars die zij aanwijzen."
+        )
+    return user
+
+
+def _is_reviewer(user: User, lijst: Vernietigingslijst) -> bool:
+    return any(b.user_id == user.id for b in lijst.beoordelaars)
+
+
+def can_view_list(user: User, lijst: Vernietigingslijst) -> bool:
+    return access.is_archivaris(user) or _is_reviewer(user, lijst)
+
+
+# -- reading --------------------------------------------------------------------------------
+
+
+def get_list(session: Session, user: User, lijst_id: int) -> Vernietigingslijst:
+    """The list if ``user`` may see it (an archivaris, or one of its reviewers)."""
+    require_use(user)
+    lijst = (
+        session.scalar(
+            select(Vernietigingslijst)
+            .where(Vernietigingslijst.id == lijst_id)
+            .options(
+                selectinload(Vernietigingslijst.beoordelaars).selectinload(
+                    VernietigingslijstBeoordelaar.user
+                ),
+                selectinload(Vernietigingslijst.beoordelingen).selectinload(
+                    VernietigingslijstBeoordeling.beoordelaar
+                ),
+                selectinload(Vernietigingslijst.items).selectinload(VernietigingslijstItem.zaak),
+                selectinload(Vernietigingslijst.items)
+                .selectinload(VernietigingslijstItem.opmerkingen)
+                .selectinload(VernietigingslijstOpmerking.beoordeling),
+            )
+        )
+        if 0 < lijst_id < 2**62
+        else None
+    )
+    if lijst is None or not can_view_list(user, lijst):
+        raise NotFound(f"Vernietigingslijst {lijst_id} bestaat niet.")
+    return lijst
+
+
+def list_lists(session: Session, user: User, *, status: str | None = None) -> list:
+    """The lists ``user`` may see, newest first; a reviewer only those naming them."""
+    require_use(user)
+    query = (
+        select(Vernietigingslijst)
+        .options(
+            selectinload(Vernietigingslijst.auteur),
+            selectinload(Vernietigingslijst.beoordelaars),
+        )
+        .order_by(Vernietigingslijst.id.desc())
+    )
+    if status:
+        if status not in STATUSSEN:
+            raise ValidationFailed({"status": [f"Kies een van: {', '.join(STATUSSEN)}."]})
+        query = query.where(Vernietigingslijst.status == status)
+    if not access.is_archivaris(user):
+        query = query.where(
+            Vernietigingslijst.id.in_(
+                select(VernietigingslijstBeoordelaar.lijst_id).where(
+                    VernietigingslijstBeoordelaar.user_id == user.id
+                )
+            )
+        )
+    return list(session.scalars(query))
+
+
+def item_counts(session: Session, lijst_ids: list[int]) -> dict[int, dict[str, int]]:
+    """List id → {item status: count}, in one query (overview pages)."""
+    out: dict[int, dict[str, int]] = {i: {} for i in lijst_ids}
+    if not lijst_ids:
+        return out
+    for lijst_id, status, n in session.execute(
+        select(VernietigingslijstItem.lijst_id, VernietigingslijstItem.status, func.count())
+        .where(VernietigingslijstItem.lijst_id.in_(lijst_ids))
+        .group_by(VernietigingslijstItem.lijst_id, VernietigingslijstItem.status)
+    ):
+        out[lijst_id][status] = n
+    return out
+
+
+def visible_omschrijving(user: User | None, item: VernietigingslijstItem) -> str | None:
+    """The omschrijving as far as ``user`` may read it: through the access policy while
+    the zaak exists; never for a sensitive zaak."""
+    if is_gevoelig(item.gegevens.get("vertrouwelijkheidaanduiding")):
+        return None
+    if item.zaak is not None:
+        return (
+            item.zaak.omschrijving
+            if user is not None and access.can_view_zaak(user, item.zaak)
+            else None
+        )
+    return item.gegevens.get("omschrijving")
+
+
+def open_opmerkingen(lijst: Vernietigingslijst) -> list[VernietigingslijstOpmerking]:
+    """The exclusions of the current round the author has not answered yet."""
+    return [
+        o
+        for item in lijst.items
+        for o in item.opmerkingen
+        if o.beoordeling.ronde == lijst.ronde and o.antwoord_besluit is None
+    ]
+
+
+def reviews_of_round(lijst: Vernietigingslijst) -> list[VernietigingslijstBeoordeling]:
+    return [b for b in lijst.beoordelingen if b.ronde == lijst.ronde]
+
+
+def pending_reviewers(lijst: Vernietigingslijst) -> list[User]:
+    done = {b.beoordelaar_id for b in reviews_of_round(lijst)}
+    return [b.user for b in lijst.beoordelaars if b.user_id not in done]
+
+
+# -- building a list ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Selectie:
+    """The filter a list is built from: due zaken, optionally of one department (code),
+    one zaaktype (identificatie) and with an archiefactiedatum before a date."""
+
+    afdeling: str | None = None
+    zaaktype: str | None = None
+    archiefactiedatum_voor: date | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "afdeling": self.afdeling,
+            "zaaktype": self.zaaktype,
+            "archiefactiedatum_voor": (
+                self.archiefactiedatum_voor.isoformat() if self.archiefactiedatum_voor else None
+            ),
+        }
+
+
+def _on_active_list():
+    return select(VernietigingslijstItem.zaak_id).where(
+        VernietigingslijstItem.zaak_id.is_not(None),
+        VernietigingslijstItem.status == "op_lijst",
+        VernietigingslijstItem.lijst_id.in_(
+            select(Vernietigingslijst.id).where(Vernietigingslijst.status.not_in(AFGEROND))
+        ),
+    )
+
+
+def active_lists_of(session: Session, identificaties: list[str]) -> dict[str, int]:
+    """Of these zaken, those on an active destruction list, with the list's id (for the
+    work queue: such a zaak is due, but no new list takes it)."""
+    if not identificaties:
+        return {}
+    rows = session.execute(
+        select(VernietigingslijstItem.zaak_identificatie, VernietigingslijstItem.lijst_id)
+        .join(Vernietigingslijst, Vernietigingslijst.id == VernietigingslijstItem.lijst_id)
+        .where(
+            VernietigingslijstItem.zaak_identificatie.in_(identificaties),
+            VernietigingslijstItem.status == "op_lijst",
+            Vernietigingslijst.status.not_in(AFGEROND),
+        )
+    )
+    return dict(rows.all())
+
+
+def _held_or_exempted(session: Session, zaak: Zaak) -> str | None:
+    from retention import bevriezingen, uitzonderingen
+
+    if bevriezingen.is_held(session, zaak.id):
+        return "De zaak is bevroren (legal hold)."
+    for link in zaak.document_links:
+        if bevriezingen.is_document_held(session, link.document_id):
+            return f"Document {link.document.identificatie} is bevroren (legal hold)."
+    if uitzonderingen.is_exempted(session, zaak):
+        return "Op de zaak rust een uitzondering van vernietiging (hotspot)."
+    return None
+
+
+def select_due(
+    session: Session,
+    actor: User,
+    selectie: Selectie,
+    *,
+    today: date | None = None,
+    limit: int = 10_000,
+) -> list[Zaak]:
+    """The zaken a new list would take: due for destruction, matching ``selectie``, not
+    held or exempted, on no other active list, and in no transfer package awaiting the
+    e-Depot's confirmation."""
+    from retention import overbrenging
+
+    require_archivaris(actor)
+    today = today or date.today()
+    errors: dict[str, list[str]] = {}
+    where = [
+        werkvoorraad._where("vernietigen", today),
+        Zaak.id.not_in(_on_active_list()),
+        Zaak.id.not_in(overbrenging.in_open_transfer()),
+    ]
+    if selectie.afdeling:
+        from zaaktypen.models import Afdeling
+
+        afdeling = session.scalar(select(Afdeling).where(Afdeling.code == selectie.afdeling))
+        if afdeling is None:
+            errors["afdeling"] = [f"Afdeling '{selectie.afdeling}' bestaat niet."]
+        else:
+            where.append(Zaak.afdeling_id == afdeling.id)
+    if selectie.zaaktype:
+        ids = select(ZaakType.id).where(ZaakType.identificatie == selectie.zaaktype)
+        if session.scalar(select(func.count()).select_from(ids.subquery())) == 0:
+            errors["zaaktype"] = [f"Zaaktype '{selectie.zaaktype}' bestaat niet."]
+        where.append(Zaak.zaaktype_id.in_(ids))
+    if selectie.archiefactiedatum_voor:
+        where.append(Zaak.archiefactiedatum < selectie.archiefactiedatum_voor)
+    if errors:
+        raise ValidationFailed(errors)
+    zaken = session.scalars(
+        select(Zaak)
+        .where(and_(*where))
+        .options(
+            selectinload(Zaak.zaaktype),
+            selectinload(Zaak.afdeling),
+            selectinload(Zaak.resultaattype),
+            selectinload(Zaak.document_links).selectinload(ZaakDocument.document),
+        )
+        .order_by(Zaak.archiefactiedatum, Zaak.id)
+        .limit(limit)
+    )
+    return [z for z in zaken if _held_or_exempted(session, z) is None]
+
+
+def snapshot(zaak: Zaak) -> dict:
+    """What the verklaring needs to say about a zaak once it is gone (no omschrijving of
+    a sensitive zaak)."""
+    rt = zaak.resultaattype
+    klasse = rt.selectielijstklasse if rt else None
+    return {
+        "zaaktype": zaak.zaaktype.omschrijving,
+        "zaaktype_identificatie": zaak.zaaktype.identificatie,
+        "afdeling": zaak.afdeling.code,
+        "omschrijving": None
+        if is_gevoelig(zaak.vertrouwelijkheidaanduiding)
+        else zaak.omschrijving,
+        "vertrouwelijkheidaanduiding": zaak.vertrouwelijkheidaanduiding,
+        "startdatum": zaak.startdatum.isoformat(),
+        "einddatum": zaak.einddatum.isoformat() if zaak.einddatum else None,
+        "resultaat": rt.omschrijving if rt else None,
+        "selectielijstklasse": klasse,
+        "selectielijst_versie": selectielijst.VERSIE if klasse else None,
+        "archiefnominatie": zaak.archiefnominatie,
+        "archiefactiedatum": zaak.archiefactiedatum.isoformat() if zaak.archiefactiedatum else None,
+    }
+
+
+def _check_text(errors: dict, name: str, value: str, *, required: bool, max_len: int = MAX_TEKST):
+    value = (value or "").strip()
+    if required and not value:
+        errors[name] = ["Dit veld is verplicht."]
+    elif len(value) > max_len:
+        errors[name] = [f"Maximaal {max_len} tekens."]
+    elif "\x00" in value:
+        errors[name] = ["Deze tekst bevat een ongeldig teken."]
+    return value
+
+
+def _resolve_reviewers(session: Session, author: User, usernames: list[str]) -> list[User]:
+    reviewers: list[User] = []
+    problems: list[str] = []
+    for name in dict.fromkeys(n.strip() for n in usernames if n and n.strip()):
+        user = session.scalar(select(User).where(User.username == name))
+        if user is None or not user.is_active:
+            problems.append(f"Gebruiker '{name}' bestaat niet.")
+        elif user.id == author.id:
+            problems.append("De opsteller beoordeelt de eigen lijst niet.")
+        elif not may_review(user):
+            problems.append(
+                f"{user.naam} kan geen beoordelaar zijn: kies een archivaris, een beheerder "
+                "(DIV) of de regie van een afdeling."
+            )
+        else:
+            reviewers.append(user)
+    if problems:
+        raise ValidationFailed({"beoordelaars": problems})
+    return reviewers
+
+
+def _record(session: Session, actor: User | None, lijst: Vernietigingslijst, actie: str, **na):
+    audit.record(
+        session,
+        actor,
+        f"vernietigingslijst.{actie}",
+        "vernietigingslijst",
+        str(lijst.id),
+        na={"status": lijst.status, "ronde": lijst.ronde, **na},
+    )
+
+
+def create_list(
+    session: Session,
+    actor: User,
+    *,
+    naam: str,
+    selectie: Selectie,
+    beoordelaars: list[str] | None = None,
+    toelichting: str = "",
+    today: date | None = None,
+) -> Vernietigingslijst:
+    """A new list (state nieuw) holding every zaak of ``selectie`` that is due now."""
+    require_archivaris(actor)
+    errors: dict[str, list[str]] = {}
+    naam = _check_text(errors, "naam", naam, required=True, max_len=MAX_NAAM)
+    toelichting = _check_text(errors, "toelichting", toelichting, required=False)
+    if errors:
+        raise ValidationFailed(errors)
+    reviewers = _resolve_reviewers(session, actor, beoordelaars or [])
+    zaken = select_due(session, actor, selectie, today=today)
+    if not zaken:
+        raise ValidationFailed(
+            {
+                "selectie": [
+                    "Geen zaken in deze selectie zijn nu te vernietigen (of ze staan al op een "
+                    "andere lijst, zijn bevroren of uitgezonderd)."
+                ]
+            }
+        )
+    lijst = Vernietigingslijst(
+        naam=naam, toelichting=toelichting, selectie=selectie.as_dict(), auteur=actor
+    )
+    lijst.items = [
+        VernietigingslijstItem(zaak=z, zaak_identificatie=z.identificatie, gegevens=snapshot(z))
+        for z in zaken
+    ]
+    lijst.beoordelaars = [VernietigingslijstBeoordelaar(user=u) for u in reviewers]
+    session.add(lijst)
+    session.flush()
+    _record(
+        session,
+        actor,
+        lijst,
+        "aangemaakt",
+        selectie=selectie.as_dict(),
+        zaken=[z.identificatie for z in zaken],
+        beoordelaars=[u.username for u in reviewers],
+    )
+    return lijst
+
+
+def _require_author(actor: User, lijst: Vernietigingslijst) -> None:
+    require_archivaris(actor)
+    if lijst.auteur_id != actor.id:
+        raise Forbidden("Alleen de opsteller van de lijst doet dit.")
+
+
+def _require_status(lijst: Vernietigingslijst, *statussen: str, doing: str) -> None:
+    if lijst.status not in statussen:
+        allowed = " of ".join(STATUS_LABEL[s] for s in statussen)
+        raise Conflict(
+            f"De lijst is {STATUS_LABEL[lijst.status]}; {doing} kan alleen als ze {allowed} is."
+        )
+
+
+def set_reviewers(
+    session: Session, actor: User, lijst: Vernietigingslijst, usernames: list[str]
+) -> Vernietigingslijst:
+    _require_author(actor, lijst)
+    _require_status(lijst, "nieuw", "wijzigingen_gevraagd", doing="beoordelaars aanwijzen")
+    reviewers = _resolve_reviewers(session, actor, usernames)
+    voor = [b.user.username for b in lijst.beoordelaars]
+    lijst.beoordelaars = [VernietigingslijstBeoordelaar(user=u) for u in reviewers]
+    session.flush()
+    _record(
+        session,
+        actor,
+        lijst,
+        "beoordelaars_gezet",
+        voor=voor,
+        beoordelaars=[u.username for u in reviewers],
+    )
+    return lijst
+
+
+def remove_item(
+    session: Session, actor: User, lijst: Vernietigingslijst, zaak_identificatie: str, *, reden: str
+) -> VernietigingslijstItem:
+    """The author takes a zaak off a list that is not in review yet."""
+    _require_author(actor, lijst)
+    _require_status(lijst, "nieuw", doing="een zaak van de lijst halen")
+    errors: dict[str, list[str]] = {}
+    reden = _check_text(errors, "reden", reden, required=True)
+    if errors:
+        raise ValidationFailed(errors)
+    item = _item(lijst, zaak_identificatie)
+    item.status = "uitgezonderd"
+    item.melding = reden
+    session.flush()
+    _record(session, actor, lijst, "zaak_verwijderd", zaak=item.zaak_identificatie, reden=reden)
+    return item
+
+
+def _item(lijst: Vernietigingslijst, zaak_identificatie: str) -> VernietigingslijstItem:
+    item = next(
+        (
+            i
+            for i in lijst.items
+            if i.zaak_identificatie == zaak_identificatie and i.status == "op_lijst"
+        ),
+        None,
+    )
+    if item is None:
+        raise NotFound(f"Zaak '{zaak_identificatie}' staat niet op deze lijst.", field="zaak")
+    return item
+
+
+def submit(
+    session: Session, actor: User, lijst: Vernietigingslijst, *, now: datetime | None = None
+) -> Vernietigingslijst:
+    """Send the list (again) to its reviewers: a new review round."""
+    _require_author(actor, lijst)
+    _require_status(lijst, "nieuw", "wijzigingen_gevraagd", doing="indienen")
+    if not lijst.beoordelaars:
+        raise Conflict("Wijs eerst ten minste één beoordelaar aan.")
+    if not any(i.status == "op_lijst" for i in lijst.items):
+        raise Conflict("Er staat geen zaak meer op de lijst; breek haar af.")
+    if lijst.status == "wijzigingen_gevraagd" and open_opmerkingen(lijst):
+        open_ids = sorted({o.item.zaak_identificatie for o in open_opmerkingen(lijst)})
+        raise Conflict(f"Beantwoord eerst de opmerkingen bij: {', '.join(open_ids)}.")
+    lijst.status = "ter_beoordeling"
+    lijst.ronde += 1
+    lijst.ingediend_op = now or utcnow()
+    session.flush()
+    _record(
+        session,
+        actor,
+        lijst,
+        "ingediend",
+        beoordelaars=[b.user.username for b in lijst.beoordelaars],
+    )
+    return lijst
+
+
+def review(
+    session: Session,
+    actor: User,
+    lijst: Vernietigingslijst,
+    *,
+    uitsluiten: dict[str, str] | None = None,
+    toelichting: str = "",
+    now: datetime | None = None,
+) -> VernietigingslijstBeoordeling:
+    """A named reviewer's verdict for this round: agree with every item, or exclude some,
+    each with its reason (then the author must answer: wijzigingen_gevraagd)."""
+    _require_status(lijst, "ter_beoordeling", doing="beoordelen")
+    if actor is None or not _is_reviewer(actor, lijst) or not may_review(actor):
+        raise Forbidden("Alleen een aangewezen beoordelaar beoordeelt deze lijst.")
+    if any(b.beoordelaar_id == actor.id for b in reviews_of_round(lijst)):
+        raise Conflict("U hebt deze ronde al beoordeeld.")
+    errors: dict[str, list[str]] = {}
+    toelichting = _check_text(errors, "toelichting", toelichting, required=False)
+    excluded: list[tuple[VernietigingslijstItem, str]] = []
+    for identificatie, reden in (uitsluiten or {}).items():
+        reden = (reden or "").strip()
+        try:
+            item = _item(lijst, identificatie)
+        except NotFound as exc:
+            errors.setdefault("uitsluiten", []).append(exc.message)
+            continue
+        if not reden:
+            errors.setdefault("uitsluiten", []).append(
+                f"Geef de reden waarom {identificatie} niet vernietigd mag worden."
+            )
+        elif len(reden) > MAX_TEKST:
+            errors.setdefault("uitsluiten", []).append(f"Maximaal {MAX_TEKST} tekens per reden.")
+        else:
+            excluded.append((item, reden))
+    if errors:
+        raise ValidationFailed(errors)
+    beoordeling = VernietigingslijstBeoordeling(
+        lijst=lijst,
+        beoordelaar=actor,
+        ronde=lijst.ronde,
+        besluit="wijzigingen" if excluded else "akkoord",
+        toelichting=toelichting,
+        beoordeeld_op=now or utcnow(),
+    )
+    session.add(beoordeling)
+    for item, reden in excluded:
+        session.add(VernietigingslijstOpmerking(item=item, beoordeling=beoordeling, reden=reden))
+    session.flush()
+    session.refresh(lijst, ["beoordelingen"])
+    if excluded:
+        lijst.status = "wijzigingen_gevraagd"
+    elif not pending_reviewers(lijst):
+        lijst.status = "goedgekeurd"
+        lijst.beoordeeld_op = beoordeling.beoordeeld_op
+    session.flush()
+    _record(
+        session,
+        actor,
+        lijst,
+        "beoordeeld",
+        besluit=beoordeling.besluit,
+        uitgesloten={i.zaak_identificatie: r for i, r in excluded},
+    )
+    return beoordeling
+
+
+ANTWOORDEN = ("verwijderen", "handhaven")
+
+
+def answer(
+    session: Session,
+    actor: User,
+    lijst: Vernietigingslijst,
+    zaak_identificatie: str,
+    *,
+    besluit: str,
+    antwoord: str = "",
+    now: datetime | None = None,
+) -> VernietigingslijstItem:
+    """The author's answer to the exclusions of one item: take it off the list
+    (verwijderen), or keep it and say why (handhaven; the reviewers see it next round)."""
+    _require_status(lijst, "wijzigingen_gevraagd", doing="opmerkingen beantwoorden")
+    _require_author(actor, lijst)
+    errors: dict[str, list[str]] = {}
+    if besluit not in ANTWOORDEN:
+        errors["besluit"] = ["Kies verwijderen (van de lijst) of handhaven (met uitleg)."]
+    antwoord = _check_text(errors, "antwoord", antwoord, required=besluit == "handhaven")
+    if errors:
+        raise ValidationFailed(errors)
+    item = _item(lijst, zaak_identificatie)
+    opmerkingen = [
+        o
+        for o in item.opmerkingen
+        if o.beoordeling.ronde == lijst.ronde and o.antwoord_besluit is None
+    ]
+    if not opmerkingen:
+        raise Conflict(f"Bij {zaak_identificatie} staat geen onbeantwoorde opmerking.")
+    for o in opmerkingen:
+        o.antwoord_besluit, o.antwoord, o.beantwoord_op = besluit, antwoord, now or utcnow()
+    if besluit == "verwijderen":
+        item.status = "uitgezonderd"
+        item.melding = "; ".join(o.reden for o in opmerkingen)[:MAX_TEKST]
+    session.flush()
+    _record(
+        session,
+        actor,
+        lijst,
+        "beantwoord",
+        zaak=zaak_identificatie,
+        besluit=besluit,
+        antwoord=antwoord,
+    )
+    return item
+
+
+def approve(
+    session: Session, actor: User, lijst: Vernietigingslijst, *, now: datetime | None = None
+) -> Vernietigingslijst:
+    """Final approval by a second archivaris (never the author): the bedenktijd starts."""
+    require_archivaris(actor)
+    _require_status(lijst, "goedgekeurd", doing="definitief goedkeuren")
+    if lijst.auteur_id == actor.id:
+        raise Forbidden(
+            "De opsteller keurt de eigen lijst niet goed: een tweede archivaris doet dat "
+            "(vier ogen)."
+        )
+    now = now or utcnow()
+    lijst.status = "bedenktijd"
+    lijst.goedgekeurd_door = actor
+    lijst.goedgekeurd_op = now
+    lijst.bedenktijd_tot = now + bedenktijd()
+    session.flush()
+    _record(session, actor, lijst, "goedgekeurd", bedenktijd_tot=lijst.bedenktijd_tot.isoformat())
+    return lijst
+
+
+def cancel(
+    session: Session,
+    actor: User,
+    lijst: Vernietigingslijst,
+    *,
+    reden: str,
+    now: datetime | None = None,
+) -> Vernietigingslijst:
+    """Stop a list before execution (also during the bedenktijd); nothing is destroyed."""
+    require_archivaris(actor)
+    _require_status(lijst, *AFBREEKBAAR, doing="afbreken")
+    errors: dict[str, list[str]] = {}
+    reden = _check_text(errors, "reden", reden, required=True)
+    if errors:
+        raise ValidationFailed(errors)
+    lijst.status = "afgebroken"
+    lijst.afgebroken_door = actor
+    lijst.afgebroken_op = now or utcnow()
+    lijst.afbreek_reden = reden
+    session.flush()
+    _record(session, actor, lijst, "afgebroken", reden=reden)
+    return lijst
+
+
+# -- execution ------------------------------------------------------------------------------
+
+
+@dataclass
+class Uitvoering:
+    """What one execution run did."""
+
+    vernietigd: list[str] = field(default_factory=list)
+    geweigerd: dict[str, str] = field(default_factory=dict)
+    resterend: int = 0
+    klaar: bool = False
+
+
+def can_execute(lijst: Vernietigingslijst, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    if lijst.status == "in_uitvoering":
+        return True
+    return (
+        lijst.status == "bedenktijd"
+        and lijst.bedenktijd_tot is not None
+        and now >= lijst.bedenktijd_tot
+    )
+
+
+def _refusal(session: Session, zaak: Zaak | None, today: date) -> str | None:
+    from retention import overbrenging
+
+    if zaak is None:
+        return "De zaak bestaat niet meer."
+    if zaak.archiefstatus == "overgedragen":
+        return "De zaak is overgedragen aan het e-Depot; zij wordt hier niet vernietigd."
+    pakket = overbrenging.open_transfer_of(session, zaak.id)
+    if pakket is not None:
+        return (
+            f"De zaak zit in overbrenging {pakket}, die nog op de bevestiging van het "
+            "e-Depot wacht."
+        )
+    held = _held_or_exempted(session, zaak)
+    if held:
+        return held
+    if zaak.is_open:
+        return "De zaak is heropend."
+    if zaak.archiefnominatie != "vernietigen":
+        return f"De archiefnominatie is nu {zaak.archiefnominatie or 'onbekend'}."
+    if zaak.archiefactiedatum is None or zaak.archiefactiedatum > today:
+        datum = zaak.archiefactiedatum.isoformat() if zaak.archiefactiedatum else "onbekend"
+        return f"De zaak is nog niet te vernietigen (archiefactiedatum {datum})."
+    if zaak.archiefstatus not in ("nog_te_archiveren", "gearchiveerd"):
+        return f"De archiefstatus is {zaak.archiefstatus.replace('_', ' ')}."
+    deelzaken = session.scalars(
+        select(Zaak.identificatie).where(Zaak.hoofdzaak_id == zaak.id)
+    ).all()
+    if deelzaken:
+        return f"De zaak is hoofdzaak van {', '.join(deelzaken)}, die blijft of blijven."
+    return None
+
+
+def _outbox(session: Session, object_type: str, object_id: int, actie: str) -> None:
+    session.add(SearchOutbox(object_type=object_type, object_id=object_id, actie=actie))
+
+
+def _destroy(
+    session: Session, actor: User, lijst: Vernietigingslijst, item, zaak: Zaak, now
+) -> None:
+    """Delete one zaak with its rows and its own documents; a document also in a zaak
+    that stays is only unlinked. Index removals go through the outbox, in this
+    transaction; blob removal waits for the commit (``blobs_te_verwijderen``)."""
+    item.gegevens = snapshot(zaak)
+    links = list(zaak.document_links)
+    own: list[Document] = []
+    shared_links: list[int] = []
+    shared: list[Document] = []
+    for link in links:
+        document = link.document
+        if any(lnk.zaak_id != zaak.id for lnk in document.zaak_links):
+            shared_links.append(link.id)
+            shared.append(document)
+            _outbox(session, "document", document.id, "index")
+            audit.record(
+                session,
+                actor,
+                "document.ontkoppeld",
+                "document",
+                document.identificatie,
+                zaak_id=zaak.id,
+                na={"zaak": zaak.identificatie, "vernietigingslijst": lijst.id},
+            )
+        else:
+            own.append(document)
+    own_ids = [d.id for d in own]
+    shas = sorted({v.sha256 for d in own for v in d.versies})
+    betrokkenen = {r.betrokkene_id for r in zaak.rollen}
+    for document in own:
+        audit.record(
+            session,
+            actor,
+            "document.vernietigd",
+            "document",
+            document.identificatie,
+            zaak_id=zaak.id,
+            na={
+                "zaak": zaak.identificatie,
+                "vernietigingslijst": lijst.id,
+                "versies": len(document.versies),
+            },
+        )
+        _outbox(session, "document", document.id, "verwijderen")
+    zaak_id = zaak.id
+    item.zaak = None
+    item.status = "vernietigd"
+    item.uitgevoerd_op = now
+    item.documenten_vernietigd = len(own)
+    item.documenten_ontkoppeld = len(shared_links)
+    item.blobs_te_verwijderen = shas
+    session.flush()
+    # The rows below the zaak and its documents go first, explicitly (the mappers' cycles
+    # — hoofdzaak, bijlage_van — leave the unit of work no safe order of its own); the
+    # zaak and documents themselves are deleted through the ORM, so the legal-hold guard
+    # on the session sees them.
+    if own_ids:
+        # an attachment that stays elsewhere loses its link to a destroyed message
+        session.execute(
+            update(Document)
+            .where(Document.bijlage_van_id.in_(own_ids), Document.id.not_in(own_ids))
+            .values(bijlage_van_id=None)
+        )
+        session.execute(delete(ZaakDocument).where(ZaakDocument.document_id.in_(own_ids)))
+        session.execute(delete(DocumentVersie).where(DocumentVersie.document_id.in_(own_ids)))
+    session.execute(delete(ZaakDocument).where(ZaakDocument.zaak_id == zaak_id))
+    for document in shared:
+        session.expire(document, ["zaak_links"])
+    for model in (ZaakStatus, ZaakEigenschap, Rol, Machtiging):
+        session.execute(delete(model).where(model.zaak_id == zaak_id))
+    for document in own:
+        session.expire(document, ["versies", "zaak_links"])
+        session.delete(document)
+    session.expire(zaak, ["statussen", "rollen", "eigenschappen", "document_links"])
+    session.delete(zaak)
+    session.flush()
+    # persons who were only in this zaak are personal data without a purpose now
+    for betrokkene_id in betrokkenen:
+        still = session.scalar(
+            select(func.count()).select_from(Rol).where(Rol.betrokkene_id == betrokkene_id)
+        )
+        if not still:
+            session.execute(delete(Betrokkene).where(Betrokkene.id == betrokkene_id))
+        _outbox(session, "persoon", betrokkene_id, "verwijderen" if not still else "index")
+    _outbox(session, "zaak", zaak_id, "verwijderen")
+    audit.record(
+        session,
+        actor,
+        "zaak.vernietigd",
+        "zaak",
+        item.zaak_identificatie,
+        zaak_id=zaak_id,
+        na={
+            "vernietigingslijst": lijst.id,
+            "documenten_vernietigd": len(own),
+            "documenten_ontkoppeld": len(shared_links),
+        },
+    )
+
+
+def _remove_blobs(session: Session, store: BlobStore, item: VernietigingslijstItem) -> int:
+    """After the item's commit: remove each blob no document version refers to any more
+    (the store keeps one blob per content, shared by equal files). A blob touched after
+    the destruction committed is being reused by a filing in flight: it stays (``fixity
+    --orphans`` takes it later if that filing failed)."""
+    removed = 0
+    destroyed_at = (item.uitgevoerd_op or utcnow()).timestamp()
+    for sha in item.blobs_te_verwijderen or []:
+        used = session.scalar(
+            select(func.count()).select_from(DocumentVersie).where(DocumentVersie.sha256 == sha)
+        )
+        if used:
+            continue
+        try:
+            if store.path(sha).stat().st_mtime > destroyed_at + 1:
+                continue
+        except FileNotFoundError:
+            continue
+        store.delete(sha)
+        removed += 1
+    item.blobs_te_verwijderen = []
+    return removed
+
+
+def execute(
+    session: Session,
+    actor: User,
+    lijst: Vernietigingslijst,
+    *,
+    store: BlobStore,
+    max_bytes: int,
+    now: datetime | None = None,
+    today: date | None = None,
+    max_items: int | None = None,
+    progress: Callable[[int, int], object] | None = None,
+    after_item: Callable[[VernietigingslijstItem], object] | None = None,
+) -> Uitvoering:
+    """Destroy what the list holds, once the bedenktijd has passed, item by item.
+
+    A boundary of its own: commits after the start, after each item, and after the
+    verklaring. An item that is now held, exempted, not yet due (or gone) is refused with
+    its reason and the run goes on. Interrupted (a crash, ``after_item`` raising, or
+    ``max_items`` reached), a new call carries on with the items still open. When none is
+    left the verklaring van vernietiging is written and filed and the list is vernietigd.
+    """
+    require_archivaris(actor)
+    now = now or utcnow()
+    today = today or date.today()
+    if lijst.status not in ("bedenktijd", "in_uitvoering"):
+        _require_status(lijst, "bedenktijd", "in_uitvoering", doing="uitvoeren")
+    if not can_execute(lijst, now):
+        raise Conflict(
+            f"De bedenktijd loopt tot {lijst.bedenktijd_tot:%Y-%m-%d %H:%M} (UTC); pas daarna "
+            "wordt de lijst uitgevoerd."
+        )
+    lijst_id, actor_id = lijst.id, actor.id
+    if lijst.status == "bedenktijd":
+        lijst.status = "in_uitvoering"
+        lijst.uitvoering_gestart_op = now
+        lijst.uitgevoerd_door = actor
+        session.flush()
+        _record(session, actor, lijst, "uitvoering_gestart")
+        session.commit()
+    result = Uitvoering()
+
+    # content of items destroyed by an earlier, interrupted run
+    for item in session.scalars(
+        select(VernietigingslijstItem).where(
+            VernietigingslijstItem.lijst_id == lijst_id,
+            VernietigingslijstItem.status == "vernietigd",
+        )
+    ):
+        if item.blobs_te_verwijderen:
+            _remove_blobs(session, store, item)
+            session.commit()
+
+    open_ids = list(
+        session.scalars(
+            select(VernietigingslijstItem.id)
+            .where(
+                VernietigingslijstItem.lijst_id == lijst_id,
+                VernietigingslijstItem.status == "op_lijst",
+            )
+            .order_by(VernietigingslijstItem.id)
+        )
+    )
+    total = session.scalar(
+        select(func.count())
+        .select_from(VernietigingslijstItem)
+        .where(
+            VernietigingslijstItem.lijst_id == lijst_id,
+            VernietigingslijstItem.status != "uitgezonderd",
+        )
+    )
+    done = total - len(open_ids)
+    for n, item_id in enumerate(open_ids):
+        if max_items is not None and n >= max_items:
+            result.resterend = len(open_ids) - n
+            return result
+        actor = session.get(User, actor_id)
+        lijst = session.get(Vernietigingslijst, lijst_id)
+        # locked and read afresh: a second run at the same time skips what this one took
+        item = session.scalar(
+            select(VernietigingslijstItem)
+            .where(VernietigingslijstItem.id == item_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if item.status != "op_lijst":
+            session.commit()
+            continue
+        zaak = session.get(Zaak, item.zaak_id) if item.zaak_id else None
+        reason = _refusal(session, zaak, today)
+        if reason is None:
+            try:
+                _destroy(session, actor, lijst, item, zaak, now)
+                session.commit()
+            except DomainError as exc:  # e.g. a hold placed a moment ago (models' guard)
+                session.rollback()
+                reason = exc.message
+        if reason is not None:
+            item = session.get(VernietigingslijstItem, item_id)
+            item.status = "geweigerd"
+            item.melding = reason
+            item.uitgevoerd_op = now
+            session.flush()
+            audit.record(
+                session,
+                session.get(User, actor_id),
+                "vernietigingslijst.zaak_geweigerd",
+                "vernietigingslijst",
+                str(lijst_id),
+                na={"zaak": item.zaak_identificatie, "reden": reason},
+            )
+            session.commit()
+            result.geweigerd[item.zaak_identificatie] = reason
+        else:
+            _remove_blobs(session, store, item)
+            session.commit()
+            result.vernietigd.append(item.zaak_identificatie)
+        done += 1
+        if progress is not None:
+            progress(done, total)
+        if after_item is not None:
+            after_item(item)
+
+    lijst = session.scalar(
+        select(Vernietigingslijst)
+        .where(Vernietigingslijst.id == lijst_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    actor = session.get(User, actor_id)
+    if lijst.status == "vernietigd":  # a run alongside this one finished it
+        session.commit()
+        result.klaar = True
+        return result
+    finish(session, actor, lijst, store=store, max_bytes=max_bytes, now=now)
+    session.commit()
+    result.klaar = True
+    return result
+
+
+def finish(
+    session: Session,
+    actor: User,
+    lijst: Vernietigingslijst,
+    *,
+    store: BlobStore,
+    max_bytes: int,
+    now: datetime | None = None,
+) -> Vernietigingslijst:
+    """Write and file the verklaring van vernietiging; the list becomes vernietigd."""
+    from retention import verklaring
+
+    _require_status(lijst, "in_uitvoering", doing="afronden")
+    lijst.status = "vernietigd"
+    lijst.vernietigd_op = now or utcnow()
+    session.flush()
+    pdf, csv_doc = verklaring.file_verklaring(
+        session, actor, lijst, store=store, max_bytes=max_bytes
+    )
+    lijst.verklaring_pdf = pdf.identificatie
+    lijst.verklaring_csv = csv_doc.identificatie
+    session.flush()
+    counts = item_counts(session, [lijst.id])[lijst.id]
+    _record(
+        session,
+        actor,
+        lijst,
+        "vernietigd",
+        vernietigd=counts.get("vernietigd", 0),
+        geweigerd=counts.get("geweigerd", 0),
+        verklaring=[pdf.identificatie, csv_doc.identificatie],
+    )
+    log.info("vernietigingslijst %s uitgevoerd", lijst.id)
+    return lijst
