@@ -1,4 +1,6 @@
-"""Closing a department for good: only when all its zaken are closed; produces a report."""
+"""The department steps that need the zaken, which live in the records core: changing a
+department (its retention policy recomputes its closed zaken) and closing it for good
+(only when all its zaken are closed; produces a report)."""
 
 from __future__ import annotations
 
@@ -10,13 +12,31 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from archive import access, audit, pdfrapport, toegangslog
+from archive import access, archivering, audit, pdfrapport, toegangslog
 from archive.db import utcnow
 from archive.errors import Conflict
 from archive.models import Zaak, ZaakDocument
 from archive.validation import csv_safe
+from zaaktypen import afdelingen as catalogus_afdelingen
 from zaaktypen.models import Afdeling
 from zaaktypen.services import beheerder_only
+
+RETENTIEVELDEN = ("retentiebeleid", "retentie_reden", "retentie_besluit")
+
+
+def update_department(
+    session: Session, actor, afdeling: Afdeling, gegevens: catalogus_afdelingen.AfdelingGegevens
+) -> Afdeling:
+    """Change a department (``zaaktypen.afdelingen.update_department``) and, when its
+    retention policy (or the reason or decision it names) changed, recompute its closed
+    zaken: the policy is a hotspot, so they flip to blijvend bewaren with the policy as
+    source, and back when it is removed. The catalogue sits below the records core and
+    cannot reach the zaken itself, so every surface changes a department through here."""
+    voor = tuple(getattr(afdeling, f) for f in RETENTIEVELDEN)
+    catalogus_afdelingen.update_department(session, actor, afdeling, gegevens)
+    if tuple(getattr(afdeling, f) for f in RETENTIEVELDEN) != voor:
+        archivering.recompute_closed(session, actor, afdeling_id=afdeling.id)
+    return afdeling
 
 
 @dataclass(frozen=True)

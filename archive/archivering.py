@@ -2,8 +2,11 @@
 
 The calculation itself is ``zaaktypen.bewaring`` (pure); this module gathers a zaak's facts,
 applies the department's hotspot, stores the outcome and recomputes whenever an input
-changes: closing, a changed eigenschap, a hand-entered brondatum, the hoofdzaak closing.
-Reopening clears the dates. Services only flush; the boundary commits.
+changes: closing, a changed eigenschap, a hand-entered brondatum, the hoofdzaak closing,
+and — for many zaken at once, ``recompute_closed`` — a department's retention policy.
+Reopening clears the dates. A zaak whose purpose fixes its nominatie from the start (DIV's
+verklaringen) gets it preset while open (``preset_nominatie``). Services only flush; the
+boundary commits.
 """
 
 from __future__ import annotations
@@ -12,11 +15,11 @@ import os
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from archive import access, audit, hotspots
 from archive.errors import Conflict, Forbidden, ValidationFailed
-from archive.models import User, Zaak
+from archive.models import User, Zaak, ZaakEigenschap
 from zaaktypen import bewaring, durations
 
 OVERBRENGINGSTERMIJN_ENV = "OVERBRENGINGSTERMIJN"
@@ -63,15 +66,56 @@ def _snapshot(zaak: Zaak) -> dict:
     }
 
 
+VOORAF = "vooraf vastgesteld: "  # how the source of a preset nominatie begins
+
+
+def _record(session: Session, actor: User | None, zaak: Zaak, voor: dict, na: dict) -> None:
+    audit.record(
+        session,
+        actor,
+        "zaak.archivering_berekend",
+        "zaak",
+        zaak.identificatie,
+        zaak_id=zaak.id,
+        voor=voor,
+        na=na,
+    )
+
+
+def preset_nominatie(
+    session: Session, actor: User | None, zaak: Zaak, nominatie: str, reden: str
+) -> bool:
+    """Record on an open zaak the archiefnominatie its purpose fixes from the start (DIV's
+    zaak of verklaringen van vernietiging is kept permanently), with ``reden`` as source.
+    No dates: those still come from closing, whose calculation replaces this; an open zaak
+    is never due (``retention.werkvoorraad`` asks for closed zaken). Returns whether it
+    changed; an audit event when it did."""
+    if not zaak.is_open:
+        raise Conflict("Een gesloten zaak krijgt haar archiefnominatie uit haar resultaat.")
+    if nominatie not in ("blijvend_bewaren", "vernietigen"):
+        raise ValidationFailed({"archiefnominatie": ["Kies blijvend_bewaren of vernietigen."]})
+    voor = _snapshot(zaak)
+    zaak.archiefnominatie = nominatie
+    zaak.archiefnominatie_bron = (VOORAF + reden)[:300]
+    na = _snapshot(zaak)
+    if na == voor:
+        return False
+    session.flush()
+    _record(session, actor, zaak, voor, na)
+    return True
+
+
 def apply(session: Session, actor: User | None, zaak: Zaak) -> bool:
     """(Re)compute the retention of a closed zaak; an audit event when anything changed.
-    Returns whether it changed. An open zaak has no retention dates."""
+    Returns whether it changed. An open zaak has no retention dates, and no nominatie
+    unless one was preset (``preset_nominatie``), which it keeps."""
     voor = _snapshot(zaak)
     if zaak.is_open or zaak.resultaattype is None:
         zaak.brondatum = zaak.archiefactiedatum = None
         zaak.archief_wacht_op = None
-        zaak.archiefnominatie = None
-        zaak.archiefnominatie_bron = ""
+        if not (zaak.is_open and zaak.archiefnominatie_bron.startswith(VOORAF)):
+            zaak.archiefnominatie = None
+            zaak.archiefnominatie_bron = ""
     else:
         hotspot = hotspot_of(zaak) or hotspots.exception_source(session, zaak)
         uitkomst = bewaring.bereken(
@@ -96,16 +140,7 @@ def apply(session: Session, actor: User | None, zaak: Zaak) -> bool:
     if na == voor:
         return False
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "zaak.archivering_berekend",
-        "zaak",
-        zaak.identificatie,
-        zaak_id=zaak.id,
-        voor=voor,
-        na=na,
-    )
+    _record(session, actor, zaak, voor, na)
     # deelzaken deriving their brondatum from this zaak follow it
     for deelzaak in session.scalars(select(Zaak).where(Zaak.hoofdzaak_id == zaak.id)):
         if (
@@ -129,8 +164,6 @@ def set_brondatum(session: Session, actor: User, zaak: Zaak, brondatum: date | N
     """Enter the date the resultaattype's afleidingswijze needs once it is known — also
     after closing: by hand (ander_datumkenmerk, besluit-based) or as the value of the
     named date eigenschap — and recompute. ``None`` clears it (the calculation waits)."""
-    from archive.models import ZaakEigenschap
-
     _require_change(actor, zaak)
     resultaattype = zaak.resultaattype
     if resultaattype is None:
@@ -176,6 +209,14 @@ def set_hoofdzaak(session: Session, actor: User, zaak: Zaak, hoofdzaak: Zaak | N
             raise ValidationFailed(
                 {"hoofdzaak": ["Een hoofdzaak is geen deelzaak en niet de zaak zelf."]}
             )
+        # one level only, from this side too (no chains; no cycle can form); the deelzaken
+        # are not named: the user may not see them all
+        deelzaak = select(Zaak.id).where(Zaak.hoofdzaak_id == zaak.id).limit(1)
+        if session.scalar(deelzaak) is not None:
+            raise Conflict(
+                "Deze zaak is zelf hoofdzaak van een of meer deelzaken en kan daarom geen "
+                "deelzaak worden."
+            )
     zaak.hoofdzaak = hoofdzaak
     session.flush()
     audit.record(
@@ -201,6 +242,61 @@ def complete_pending(session: Session, actor: User | None = None) -> int:
         apply(session, actor, zaak)
         done += zaak.archief_wacht_op is None
     return done
+
+
+RECOMPUTE_BATCH = 200
+
+
+def recompute_closed(
+    session: Session, actor: User | None, *, afdeling_id: int | None = None
+) -> int:
+    """Re-apply the retention calculation (``apply``, as closing does) to every closed zaak
+    not yet overgedragen — of one department with ``afdeling_id`` — after an input that
+    is not the zaak's own changed (a department's retention policy). Returns how many
+    changed; ``apply`` records one audit event per changed zaak.
+
+    Walks the ids in batches (keyset on id) so memory stays flat however many zaken
+    there are; the session's weak identity map lets each batch go once flushed.
+    Deelzaken go first: ``apply`` on a hoofdzaak also recomputes its deelzaken, and a
+    deelzaak already brought up to date is then unchanged, so each change is counted once.
+    """
+    changed = 0
+    for deelzaken in (True, False):
+        clauses = [
+            Zaak.einddatum.is_not(None),
+            Zaak.archiefstatus != "overgedragen",
+            Zaak.hoofdzaak_id.is_not(None) if deelzaken else Zaak.hoofdzaak_id.is_(None),
+        ]
+        if afdeling_id is not None:
+            clauses.append(Zaak.afdeling_id == afdeling_id)
+        last = 0
+        while True:
+            ids = list(
+                session.scalars(
+                    select(Zaak.id)
+                    .where(*clauses, Zaak.id > last)
+                    .order_by(Zaak.id)
+                    .limit(RECOMPUTE_BATCH)
+                )
+            )
+            if not ids:
+                break
+            last = ids[-1]
+            batch = session.scalars(
+                select(Zaak)
+                .where(Zaak.id.in_(ids))
+                .options(
+                    selectinload(Zaak.afdeling),
+                    selectinload(Zaak.resultaattype),
+                    selectinload(Zaak.eigenschappen).selectinload(ZaakEigenschap.eigenschap),
+                    selectinload(Zaak.hoofdzaak),
+                )
+                .order_by(Zaak.id)
+            ).all()
+            for zaak in batch:
+                changed += apply(session, actor, zaak)
+            session.flush()
+    return changed
 
 
 def require_reopenable(zaak: Zaak) -> None:

@@ -6,7 +6,9 @@ exactly the zaken that were destroyed, and filed through the normal filing servi
 DIV zaak "Vernietigingsverklaringen <jaar>". That zaak's zaaktype (``DIV-VERNIETIGING``,
 created if missing in department ``DIV``) has one resultaat, selectielijst 2020 class
 19.1.18 "Archiefvernietiging" — *blijvend bewaren* — so the proof is never itself due for
-destruction. The omschrijving of a zaak at ``vertrouwelijk`` or above is left out.
+destruction; the zaak itself carries archiefnominatie *blijvend bewaren* from the day it is
+opened (``archivering.preset_nominatie``), and closing it computes the same from that
+resultaat. The omschrijving of a zaak at ``vertrouwelijk`` or above is left out.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import access, pdfrapport
+from archive import access, archivering, pdfrapport
 from archive.blobstore import BlobStore
 from archive.db import utcnow
 from archive.documents import DocumentGegevens, Upload, file_document
@@ -39,6 +41,10 @@ SELECTIELIJSTKLASSE = "19.1.18"  # Secretariaat voeren: Archiefvernietiging, bli
 DOCUMENTTYPE = "Verklaring van vernietiging"
 NIVEAU = "intern"
 WEGGELATEN = "(weggelaten: vertrouwelijk)"
+NOMINATIE_BRON = (
+    f"verklaringen van vernietiging, selectielijst 2020 {SELECTIELIJSTKLASSE} "
+    "(Archiefvernietiging): blijvend bewaren"
+)
 
 CSV_HEADER = [
     "vernietigingslijst",
@@ -53,9 +59,11 @@ CSV_HEADER = [
     "archiefactiedatum",
     "vernietigd_op",
     "opgesteld_door",
+    "opgesteld_op",
     "beoordeeld_door",
     "goedgekeurd_door",
     "goedgekeurd_op",
+    "uitgevoerd_door",
 ]
 
 
@@ -130,9 +138,11 @@ def to_csv(lijst: Vernietigingslijst) -> str:
                 r.archiefactiedatum,
                 r.vernietigd_op,
                 csv_safe(lijst.auteur.naam),
+                _when(lijst.aangemaakt_op),
                 csv_safe(beoordeeld),
                 csv_safe(lijst.goedgekeurd_door.naam if lijst.goedgekeurd_door else ""),
                 _when(lijst.goedgekeurd_op),
+                csv_safe(lijst.uitgevoerd_door.naam if lijst.uitgevoerd_door else ""),
             ]
         )
     return out.getvalue()
@@ -276,7 +286,9 @@ def _ensure_member(session: Session, afdeling: Afdeling, actor: User) -> None:
 
 
 def verklaring_zaak(session: Session, actor: User, jaar: int) -> Zaak:
-    """The open DIV zaak "Vernietigingsverklaringen <jaar>", created if missing."""
+    """The open DIV zaak "Vernietigingsverklaringen <jaar>", created if missing, with
+    archiefnominatie blijvend bewaren from the start (the issue: the verklaring is filed
+    in a zaak kept permanently); closing it later computes the same from its resultaat."""
     from archive.zaken import open_zaak
 
     afdeling = _div_afdeling(session)
@@ -304,6 +316,8 @@ def verklaring_zaak(session: Session, actor: User, jaar: int) -> Zaak:
             f"{actor.naam} mag niet archiveren in zaak {zaak.identificatie} van afdeling "
             f"{afdeling.code}: geef de archivaris daar de rol behandelen (clearance {NIVEAU})."
         )
+    if zaak.archiefnominatie is None:  # new, or opened before the nominatie was recorded
+        archivering.preset_nominatie(session, actor, zaak, "blijvend_bewaren", NOMINATIE_BRON)
     return zaak
 
 

@@ -37,8 +37,10 @@ SOORTEN = ("vernietigen", "overbrengen", "ontbrekend", "wachtend")
 def _soort(soort: str) -> ColumnElement[bool]:
     """Which zaken are of ``soort``, whatever their date."""
     closed = Zaak.einddatum.is_not(None)
+    # an open zaak is never due, even with a preset nominatie (archivering.preset_nominatie)
     if soort == "vernietigen":
         return and_(
+            closed,
             Zaak.archiefnominatie == "vernietigen",
             # an archived dossier (gearchiveerd) is destroyed like any other; one that was
             # transferred (overgedragen) is the e-Depot's
@@ -48,6 +50,7 @@ def _soort(soort: str) -> ColumnElement[bool]:
         )
     if soort == "overbrengen":
         return and_(
+            closed,
             Zaak.archiefnominatie == "blijvend_bewaren",
             Zaak.archiefstatus.in_(("nog_te_archiveren", "gearchiveerd")),
             not_(held()),

@@ -1242,6 +1242,78 @@ def retention_complete_pending(ctx: Context) -> None:
     click.echo(f"{done} berekening(en) voltooid.")
 
 
+@retention.command("hoofdzaak")
+@click.argument("zaak_id", metavar="ZAAK")
+@click.argument("hoofdzaak_id", metavar="HOOFDZAAK", required=False)
+@click.option(
+    "--geen", is_flag=True, help="De zaak is geen deelzaak meer (in plaats van HOOFDZAAK)."
+)
+@click.option(
+    "--door",
+    "username",
+    required=True,
+    metavar="GEBRUIKERSNAAM",
+    help="Wie dit doet: moet de zaak mogen wijzigen en de hoofdzaak mogen zien.",
+)
+@with_context
+def retention_hoofdzaak(
+    ctx: Context, zaak_id: str, hoofdzaak_id: str | None, geen: bool, username: str
+) -> None:
+    """Maak ZAAK een deelzaak van HOOFDZAAK, of met --geen niet meer. Leidt het resultaat
+    van de deelzaak de brondatum af van de hoofdzaak, dan volgt de berekening haar
+    einddatum (en wacht zolang de hoofdzaak open is)."""
+    from archive import archivering, users
+    from archive.errors import NotFound
+    from archive.zaken import get_zaak, get_zaak_for_change
+
+    if geen == (hoofdzaak_id is not None):
+        raise click.UsageError("Geef óf HOOFDZAAK óf --geen.")
+    with transaction(ctx.sessions) as session:
+        actor = users.get_user(session, username)
+        zaak = get_zaak_for_change(session, actor, zaak_id, pad="cli")
+        hoofdzaak = None
+        if hoofdzaak_id is not None:
+            try:
+                hoofdzaak = get_zaak(session, actor, hoofdzaak_id)
+            except NotFound as exc:
+                raise NotFound(f"Hoofdzaak: {exc.message}", field="hoofdzaak") from None
+        archivering.set_hoofdzaak(session, actor, zaak, hoofdzaak)
+        if hoofdzaak is None:
+            click.echo(f"Zaak {zaak.identificatie} is geen deelzaak meer.")
+        else:
+            click.echo(
+                f"Zaak {zaak.identificatie} is nu een deelzaak van {hoofdzaak.identificatie}."
+            )
+        if not zaak.is_open:
+            if zaak.archiefactiedatum:
+                click.echo(f"Archiefactiedatum: {zaak.archiefactiedatum.isoformat()}")
+            elif zaak.archief_wacht_op:
+                click.echo(f"De berekening wacht op: {zaak.archief_wacht_op}")
+
+
+@retention.command("recompute")
+@click.option(
+    "--afdeling",
+    "afdeling_code",
+    metavar="CODE",
+    default=None,
+    help="Alleen de zaken van deze afdeling; standaard alle afgesloten zaken.",
+)
+@with_context
+def retention_recompute(ctx: Context, afdeling_code: str | None) -> None:
+    """Reken de bewaring van afgesloten zaken (nog niet overgedragen) opnieuw uit, na een
+    gewijzigde invoer buiten de zaak zelf: een andere OVERBRENGINGSTERMIJN of het
+    retentiebeleid van een afdeling. Elke gewijzigde zaak krijgt een auditgebeurtenis."""
+    from archive import archivering
+    from zaaktypen.services import get_afdeling
+
+    archivering.overbrengingstermijn()  # a bad term stops here, before any work
+    with transaction(ctx.sessions) as session:
+        afdeling_id = get_afdeling(session, afdeling_code).id if afdeling_code else None
+        changed = archivering.recompute_closed(session, None, afdeling_id=afdeling_id)
+    click.echo(f"{changed} zaak/zaken gewijzigd.")
+
+
 # -- transfer (overbrenging) ----------------------------------------------------------------
 
 

@@ -270,7 +270,9 @@ def departments_near_end(session: Session, today: date | None = None, *, days: i
 @beheerder_only
 def update_department(session: Session, actor, afdeling: Afdeling, gegevens: AfdelingGegevens):
     """Change name, purpose, dates, default confidentiality or retention policy (the code
-    stays: zaken and exports refer to it). Moving the planned end is the usual reason."""
+    stays: zaken and exports refer to it). Moving the planned end is the usual reason.
+    Surfaces call ``archive.afdelingen.update_department``, which also recomputes the
+    closed zaken when the retention policy changed (the zaken are out of reach here)."""
     _require_not_closed(afdeling)
     gegevens.code = afdeling.code
     gegevens.virtueel = afdeling.virtueel

@@ -170,3 +170,145 @@ def test_archived_zaak_cannot_be_reopened(db, world, zaak, zaaktype):
     zaak.archiefstatus = "gearchiveerd"
     with pytest.raises(Conflict):
         zaken.reopen_zaak(db, world.medewerker, zaak, toelichting="te laat")
+
+
+def _closed(db, world, zaaktype, afdeling, uitkomst="Afgehandeld", **kwargs):
+    zaak = factories.make_zaak(
+        db,
+        world.medewerker,
+        zaaktype=zaaktype,
+        afdeling=afdeling,
+        startdatum=date(2024, 1, 10),
+        **kwargs,
+    )
+    close(db, world, zaak, zaaktype, uitkomst)
+    return zaak
+
+
+def _berekend(db) -> int:
+    return db.query(AuditEvent).filter_by(actie="zaak.archivering_berekend").count()
+
+
+def test_recompute_closed_reapplies_retention_in_batches(db, world, zaaktype, monkeypatch):
+    from zaaktypen.afdelingen import choose_generic_zaaktype
+
+    monkeypatch.setattr(archivering, "RECOMPUTE_BATCH", 1)  # several batches, keyset walk
+    choose_generic_zaaktype(db, None, world.andere_afdeling, zaaktype.identificatie)
+    eerste = _closed(db, world, zaaktype, world.afdeling)
+    tweede = _closed(db, world, zaaktype, world.afdeling, "Termijn")
+    deel = factories.make_zaak(
+        db,
+        world.medewerker,
+        zaaktype=zaaktype,
+        afdeling=world.afdeling,
+        omschrijving="Deel",
+        startdatum=date(2024, 1, 10),
+    )
+    archivering.set_hoofdzaak(db, world.medewerker, deel, eerste)
+    close(db, world, deel, zaaktype, "Afgehandeld")
+    open_ = factories.make_zaak(db, world.medewerker, zaaktype=zaaktype, afdeling=world.afdeling)
+    overgedragen = _closed(db, world, zaaktype, world.afdeling)
+    overgedragen.archiefstatus = "overgedragen"
+    elders = _closed(db, world, zaaktype, world.andere_afdeling)
+    for afdeling in (world.afdeling, world.andere_afdeling):
+        afdeling.retentiebeleid = "blijvend_bewaren"
+        afdeling.retentie_reden = "Calamiteit"
+    db.flush()
+    before = _berekend(db)
+
+    assert archivering.recompute_closed(db, None, afdeling_id=world.afdeling.id) == 3
+    assert _berekend(db) == before + 3  # one event per changed zaak, the deelzaak once
+    for zaak in (eerste, tweede, deel):
+        assert zaak.archiefnominatie == "blijvend_bewaren"
+        assert zaak.archiefnominatie_bron.startswith(f"hotspot afdeling {world.afdeling.code}")
+    assert open_.archiefnominatie is None and open_.archiefnominatie_bron == ""
+    assert overgedragen.archiefnominatie == "vernietigen"  # the e-Depot's now
+    assert elders.archiefnominatie == "vernietigen"  # another department: not asked
+
+    assert archivering.recompute_closed(db, None, afdeling_id=world.afdeling.id) == 0
+    assert archivering.recompute_closed(db, None) == 1  # every department: only elders left
+    assert elders.archiefnominatie == "blijvend_bewaren"
+    assert archivering.recompute_closed(db, None, afdeling_id=10**9) == 0  # unknown: nothing
+
+
+def _beleid(afdeling, **changes):
+    from zaaktypen.afdelingen import AfdelingGegevens
+
+    velden = {
+        "code": afdeling.code,
+        "naam": afdeling.naam,
+        "virtueel": afdeling.virtueel,
+        "doel": afdeling.doel,
+        "startdatum": afdeling.startdatum,
+        "geplande_einddatum": afdeling.geplande_einddatum,
+        "vertrouwelijkheidaanduiding": afdeling.vertrouwelijkheidaanduiding,
+        "retentiebeleid": afdeling.retentiebeleid,
+        "retentie_reden": afdeling.retentie_reden,
+        "retentie_besluit": afdeling.retentie_besluit,
+    }
+    return AfdelingGegevens(**(velden | changes))
+
+
+def test_department_policy_change_recomputes_its_closed_zaken(db, world, zaaktype):
+    from archive import afdelingen
+
+    zaak = _closed(db, world, zaaktype, world.afdeling)
+    open_ = factories.make_zaak(db, world.medewerker, zaaktype=zaaktype, afdeling=world.afdeling)
+    assert zaak.archiefnominatie == "vernietigen"
+
+    bewaren = _beleid(
+        world.afdeling,
+        retentiebeleid="blijvend_bewaren",
+        retentie_reden="Vluchtelingenopvang",
+        retentie_besluit="B&W 2026/123",
+    )
+    afdelingen.update_department(db, world.beheerder, world.afdeling, bewaren)
+    assert zaak.archiefnominatie == "blijvend_bewaren"
+    assert zaak.archiefactiedatum == date(2044, 2, 29)  # due for transfer after P20Y
+    assert zaak.archiefnominatie_bron == (
+        f"hotspot afdeling {world.afdeling.code}: Vluchtelingenopvang (B&W 2026/123)"
+    )
+    assert open_.archiefnominatie is None
+
+    # a new decision reference is the source from now on
+    afdelingen.update_department(
+        db, world.beheerder, world.afdeling, _beleid(world.afdeling, retentie_besluit="B&W 2026/9")
+    )
+    assert "B&W 2026/9" in zaak.archiefnominatie_bron
+
+    # a change that is not the policy recomputes nothing
+    before = _berekend(db)
+    afdelingen.update_department(
+        db, world.beheerder, world.afdeling, _beleid(world.afdeling, doel="Opvang")
+    )
+    assert _berekend(db) == before
+
+    afdelingen.update_department(
+        db,
+        world.beheerder,
+        world.afdeling,
+        _beleid(world.afdeling, retentiebeleid=None, retentie_reden="", retentie_besluit=""),
+    )
+    assert zaak.archiefnominatie == "vernietigen"
+    assert zaak.archiefactiedatum == date(2029, 2, 28)
+    assert "7.1" in zaak.archiefnominatie_bron
+
+
+def test_only_a_beheerder_changes_the_policy_and_nothing_is_recomputed(db, world, zaaktype):
+    from archive import afdelingen
+
+    zaak = _closed(db, world, zaaktype, world.afdeling)
+    bewaren = _beleid(
+        world.afdeling, retentiebeleid="blijvend_bewaren", retentie_reden="R", retentie_besluit="B"
+    )
+    with pytest.raises(Forbidden):
+        afdelingen.update_department(db, world.medewerker, world.afdeling, bewaren)
+    assert world.afdeling.retentiebeleid is None and zaak.archiefnominatie == "vernietigen"
+    with pytest.raises(ValidationFailed):  # a policy without its decision
+        afdelingen.update_department(
+            db,
+            world.beheerder,
+            world.afdeling,
+            _beleid(world.afdeling, retentiebeleid="blijvend_bewaren", retentie_reden="R"),
+        )
+    assert world.afdeling.retentiebeleid is None and zaak.archiefnominatie == "vernietigen"

@@ -25,6 +25,9 @@ from archive.models import (
     ZaakStatus,
 )
 from retention import bevriezingen, uitzonderingen, vernietiging
+from search import service as search_service
+from search.backend import Zoekvraag
+from search.service import rechten_voor
 from search.whoosh_backend import WhooshBackend
 from search.worker import process_outbox, rebuild_from_database
 from tests import factories
@@ -78,6 +81,14 @@ def test_execution_destroys_exactly_the_approved_zaken(db, world, people, archie
     doc_ids = [link.document_id for z in archief.due for link in z.document_links]
     doc_idents = [link.document.identificatie for z in archief.due for link in z.document_links]
     assert {f"zaak:{i}" for i in due_ids} <= keys_before
+    # the archivist reads the department, so a search can find the zaken (before: it does)
+    factories.make_member(db, world.afdeling, people.auteur, rol="lezen", clearance="geheim")
+    db.commit()
+    for zaak in archief.due:
+        found = backend.search(Zoekvraag(q=f'"{zaak.omschrijving}"'), rechten_voor(people.auteur))
+        assert f"zaak:{zaak.id}" in {h.key for h in found.hits}, zaak.omschrijving
+        shown = search_service.search(db, people.auteur, f'"{zaak.omschrijving}"', backend=backend)
+        assert zaak.identificatie in {h.identificatie for h in shown.hits}
     # a grant on a due zaak goes with it
     from archive import machtigingen
 
@@ -135,12 +146,20 @@ def test_execution_destroys_exactly_the_approved_zaken(db, world, people, archie
     new_ids |= {f"document:{i}" for i in db.scalars(select(Document.id))}
     assert not ({f"zaak:{i}" for i in due_ids} & keys) - new_ids
     assert not ({f"document:{i}" for i in own} & keys) - new_ids
-    for zaak in archief.due:  # nothing findable by what the zaken were
-        assert zaak.identificatie not in str(
-            backend.search_keys_for(zaak.identificatie)
-            if hasattr(backend, "search_keys_for")
-            else ""
-        )
+    destroyed_keys = {f"zaak:{i}" for i in due_ids} | {f"document:{i}" for i in own}
+    assert not (destroyed_keys - new_ids) & keys
+    # nothing findable by what the zaken were: the archivist, who found each one before,
+    # finds none of them now, in the index itself nor through the service
+    for zaak in archief.due:
+        raw = backend.search(Zoekvraag(q=f'"{zaak.omschrijving}"'), rechten_voor(people.auteur))
+        assert not {h.key for h in raw.hits} & (destroyed_keys - new_ids), zaak.omschrijving
+        assert zaak.identificatie not in {h.identificatie for h in raw.hits}
+        shown = search_service.search(db, people.auteur, f'"{zaak.omschrijving}"', backend=backend)
+        # only the verklaring, which names what was destroyed, may still mention it
+        assert all(
+            h.type == "document" and "Verklaring van vernietiging" in h.titel for h in shown.hits
+        ), [(h.key, h.titel) for h in shown.hits]
+        assert zaak.identificatie not in {h.identificatie for h in shown.hits}
     assert f"document:{archief.gedeeld.id}" in keys
 
     # every destruction is in the audit trail, the trail still verifies

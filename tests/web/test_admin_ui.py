@@ -692,6 +692,35 @@ def test_department_edit_form(client, db, world):
     assert client.post("/beheer/afdelingen/OPVANG-T/gegevens", data=data).status_code == 403
 
 
+def test_department_policy_from_the_page_recomputes_its_closed_zaken(
+    client, db, world, archief_zaaktype
+):
+    from tests.fixtures_archivering import nieuwe_zaak, sluit
+
+    zaak = nieuwe_zaak(db, world, archief_zaaktype, startdatum=date(2024, 1, 10))
+    sluit(db, world, zaak, "Afgehandeld", date(2024, 2, 29))
+    db.commit()
+    assert zaak.archiefnominatie == "vernietigen"
+    login(client, world.beheerder)
+    code = world.afdeling.code
+    data = {
+        "afdeling-naam": world.afdeling.naam,
+        "afdeling-retentiebeleid": "blijvend_bewaren",
+        "afdeling-retentie_reden": "Calamiteit",
+        "afdeling-retentie_besluit": "B&W 7",
+    }
+    response = client.post(f"/beheer/afdelingen/{code}/gegevens", data=data)
+    assert response.status_code == 302, text_of(response)
+    db.refresh(zaak)
+    assert zaak.archiefnominatie == "blijvend_bewaren"
+    assert zaak.archiefnominatie_bron == f"hotspot afdeling {code}: Calamiteit (B&W 7)"
+    data |= {k: "" for k in data if k.startswith("afdeling-retentie")}
+    response = client.post(f"/beheer/afdelingen/{code}/gegevens", data=data)
+    assert response.status_code == 302, text_of(response)
+    db.refresh(zaak)
+    assert zaak.archiefnominatie == "vernietigen" and "7.1" in zaak.archiefnominatie_bron
+
+
 def test_unchoose_a_generic_zaaktype(client, db, world):
     from zaaktypen import afdelingen as afdeling_service
 

@@ -1,5 +1,5 @@
-"""Retention API: a zaak's brondatum and reopening (for its handlers), and the archivist's
-work queue. Thin adapters over archive.archivering and retention.werkvoorraad."""
+"""Retention API: a zaak's brondatum, hoofdzaak and reopening (for its handlers), and the
+archivist's work queue. Thin adapters over archive.archivering and retention.werkvoorraad."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from flask import url_for
 from flask.views import MethodView
 from marshmallow import fields, validate
 
-from archive import archivering
+from archive import access, archivering
 from archive import zaken as zaken_service
+from archive.errors import NotFound
+from archive.validation import MAX_IDENTIFICATIE
 from retention import werkvoorraad
 from web.api import schemas as s
 from web.api.auth import api_user, authenticate_request
@@ -39,6 +41,35 @@ class BrondatumInvoerSchema(s.InvoerSchema):
         allow_none=True,
         metadata={"description": "De datum die de afleidingswijze vraagt; null wist hem."},
     )
+
+
+class HoofdzaakInvoerSchema(s.InvoerSchema):
+    hoofdzaak = s.Tekst(
+        required=True,
+        allow_none=True,
+        validate=validate.Length(
+            min=1, max=MAX_IDENTIFICATIE, error="Geef een identificatie van 1 tot {max} tekens."
+        ),
+        metadata={"description": "De identificatie van de hoofdzaak; null: geen hoofdzaak."},
+    )
+
+
+class ZaakMetHoofdzaakSchema(s.ZaakDetailSchema):
+    hoofdzaak = fields.Method(
+        "_hoofdzaak",
+        allow_none=True,
+        metadata={
+            "type": "string",
+            "nullable": True,
+            "description": "De identificatie van de hoofdzaak, als u die mag zien; anders null.",
+        },
+    )
+
+    def _hoofdzaak(self, zaak) -> str | None:
+        hoofdzaak = zaak.hoofdzaak
+        if hoofdzaak is None or not access.can_view_zaak(api_user(), hoofdzaak):
+            return None
+        return hoofdzaak.identificatie
 
 
 class HeropenenInvoerSchema(s.InvoerSchema):
@@ -98,6 +129,26 @@ class ZaakBrondatum(MethodView):
         session = db_session()
         zaak = zaken_service.get_zaak_for_change(session, api_user(), identificatie, pad="api")
         return archivering.set_brondatum(session, api_user(), zaak, data["brondatum"])
+
+
+@archivering_blp.route("/zaken/<identificatie>/hoofdzaak")
+class ZaakHoofdzaak(MethodView):
+    @archivering_blp.arguments(HoofdzaakInvoerSchema)
+    @archivering_blp.response(200, ZaakMetHoofdzaakSchema)
+    @problems(archivering_blp, 403, 404, 409)
+    def put(self, data: dict, identificatie: str):
+        """Maak de zaak een deelzaak van een hoofdzaak (of, met null, niet meer). Leidt het
+        resultaat de brondatum af van de hoofdzaak, dan volgt de berekening haar einddatum.
+        Een hoofdzaak die u niet mag zien bestaat niet (404)."""
+        session, user = db_session(), api_user()
+        zaak = zaken_service.get_zaak_for_change(session, user, identificatie, pad="api")
+        hoofdzaak = None
+        if data["hoofdzaak"] is not None:
+            try:
+                hoofdzaak = zaken_service.get_zaak(session, user, data["hoofdzaak"])
+            except NotFound as exc:
+                raise NotFound(exc.message, field="hoofdzaak") from None
+        return archivering.set_hoofdzaak(session, user, zaak, hoofdzaak)
 
 
 @archivering_blp.route("/zaken/<identificatie>/heropenen")

@@ -1,5 +1,6 @@
-"""Retention on the zaak page: enter the brondatum a pending calculation waits for, and
-reopen a closed zaak. Thin adapters over archive.archivering and archive.zaken."""
+"""Retention on the zaak page: enter the brondatum a pending calculation waits for, link a
+deelzaak to its hoofdzaak, and reopen a closed zaak. Thin adapters over archive.archivering
+and archive.zaken."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from archive import access, archivering
 from archive import zaken as zaken_service
-from archive.errors import DomainError
+from archive.errors import DomainError, NotFound
+from archive.validation import MAX_IDENTIFICATIE
 from web.app import db_session
 from web.ui import bp, forms
 
@@ -23,6 +25,22 @@ class BrondatumForm(FlaskForm):
         _l("Brondatum"),
         validators=[Optional()],
         description=_l("Als dd-mm-jjjj; leeg laten om de datum te wissen."),
+    )
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class HoofdzaakForm(FlaskForm):
+    hoofdzaak = StringField(
+        _l("Hoofdzaak"),
+        validators=[Optional(), Length(max=MAX_IDENTIFICATIE)],
+        filters=[_strip],
+        description=_l(
+            "De identificatie van de hoofdzaak, zoals ZAAK-2026-0000000001; leeg laten om "
+            "de koppeling te verwijderen."
+        ),
     )
 
 
@@ -46,6 +64,32 @@ def bewaring_acties(zaak) -> dict:
         "brondatum": mag and archivering.takes_brondatum(zaak),
         "heropenen": mag and archivering.is_reopenable(zaak),
     }
+
+
+@bp.app_template_global()
+def hoofdzaak_formulier(zaak) -> HoofdzaakForm | None:
+    """The zaak page's hoofdzaak form, for whoever may change the zaak (open or closed:
+    a deelzaak closed with a hoofdzaak resultaat waits for this link)."""
+    from web.ui.views import _user
+
+    if not access.can_change_zaak(_user(), zaak):
+        return None
+    form = HoofdzaakForm(formdata=None)
+    hoofdzaak = zichtbare_hoofdzaak(zaak)
+    form.hoofdzaak.data = hoofdzaak.identificatie if hoofdzaak else ""
+    return form
+
+
+@bp.app_template_global()
+def zichtbare_hoofdzaak(zaak):
+    """The zaak's hoofdzaak when the current user may see it; otherwise nothing, as if
+    there were none (a hidden record stays absent)."""
+    from web.ui.views import _user
+
+    hoofdzaak = zaak.hoofdzaak
+    if hoofdzaak is None or not access.can_view_zaak(_user(), hoofdzaak):
+        return None
+    return hoofdzaak
 
 
 def _zaak(identificatie: str):
@@ -86,6 +130,43 @@ def zaak_brondatum(identificatie: str):
         "zaken/brondatum.html",
         lambda zaak: archivering.set_brondatum(db_session(), _user(), zaak, form.brondatum.data),
         _("De brondatum is vastgelegd en de archiefactiedatum herberekend."),
+    )
+
+
+def _set_hoofdzaak(zaak, identificatie: str | None) -> None:
+    """Look the hoofdzaak up as the user sees it (a hidden one is not found) and link."""
+    from web.ui.views import _user
+
+    session, user = db_session(), _user()
+    hoofdzaak = None
+    if identificatie:
+        try:
+            hoofdzaak = zaken_service.get_zaak(session, user, identificatie)
+        except NotFound as exc:
+            raise NotFound(exc.message, field="hoofdzaak") from None
+    archivering.set_hoofdzaak(session, user, zaak, hoofdzaak)
+
+
+@bp.route("/zaken/<identificatie>/hoofdzaak", methods=["GET", "POST"])
+@login_required
+def zaak_hoofdzaak(identificatie: str):
+    form = HoofdzaakForm()
+    if not form.is_submitted():
+        zaak = _zaak(identificatie)
+        hoofdzaak = zichtbare_hoofdzaak(zaak)
+        form.hoofdzaak.data = hoofdzaak.identificatie if hoofdzaak else ""
+        return render_template("zaken/hoofdzaak.html", form=form, zaak=zaak)
+    done = (
+        _("Zaak %(id)s is nu de hoofdzaak.", id=form.hoofdzaak.data)
+        if form.hoofdzaak.data
+        else _("De zaak is geen deelzaak meer.")
+    )
+    return _form_page(
+        identificatie,
+        form,
+        "zaken/hoofdzaak.html",
+        lambda zaak: _set_hoofdzaak(zaak, form.hoofdzaak.data),
+        done,
     )
 
 

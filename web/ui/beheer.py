@@ -670,7 +670,8 @@ def beheer_afdeling_gegevens(code: str):
         retentie_besluit=form.retentie_besluit.data or "",
     )
     try:
-        afdeling_service.update_department(db_session(), _user(), afdeling, gegevens)
+        # through the records core: a changed retention policy recomputes the zaken
+        afdeling_sluiting.update_department(db_session(), _user(), afdeling, gegevens)
     except DomainError as exc:
         if not exc.field_errors():
             if isinstance(exc, NotFound | Forbidden):
