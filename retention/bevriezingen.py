@@ -26,6 +26,7 @@ from archive import audit
 from archive.db import utcnow
 from archive.errors import Conflict, NotFound, ValidationFailed
 from archive.models import Bevriezing, Document, User, Zaak, ZaakDocument
+from retention.lijsten import filter_actief
 from retention.rechten import require_archivaris
 
 GRONDEN = ("woo_verzoek", "rechtszaak", "calamiteitenonderzoek")
@@ -268,10 +269,7 @@ def list_holds(
         selectinload(Bevriezing.geplaatst_door),
         selectinload(Bevriezing.opgeheven_door),
     )
-    if actief is True:
-        query = query.where(Bevriezing.opgeheven_op.is_(None))
-    elif actief is False:
-        query = query.where(Bevriezing.opgeheven_op.is_not(None))
+    query = filter_actief(query, Bevriezing.opgeheven_op, actief)
     return list(session.scalars(query.order_by(Bevriezing.id.desc())))
 
 

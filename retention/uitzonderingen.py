@@ -36,6 +36,7 @@ from archive import archivering, audit, hotspots
 from archive.db import utcnow
 from archive.errors import Conflict, NotFound, ValidationFailed
 from archive.models import Uitzondering, UitzonderingZaak, User, Zaak
+from retention.lijsten import filter_actief
 from retention.rechten import require_archivaris
 from zaaktypen.models import Afdeling, ZaakType
 
@@ -293,10 +294,7 @@ def list_exceptions(
         selectinload(Uitzondering.verwijderd_door),
         selectinload(Uitzondering.zaak_links),
     )
-    if actief is True:
-        query = query.where(Uitzondering.verwijderd_op.is_(None))
-    elif actief is False:
-        query = query.where(Uitzondering.verwijderd_op.is_not(None))
+    query = filter_actief(query, Uitzondering.verwijderd_op, actief)
     return list(session.scalars(query.order_by(Uitzondering.id.desc())))
 
 

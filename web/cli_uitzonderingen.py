@@ -7,7 +7,7 @@ history and the audit trail record who placed, lifted, added, removed or changed
 from __future__ import annotations
 
 import json as json_module
-from datetime import date
+from datetime import date, datetime
 
 import click
 from sqlalchemy import select
@@ -42,6 +42,11 @@ def _door(fn):
 
 def _d(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _day(value: datetime | None) -> date | None:
+    """Click's ``DATUM`` gives a datetime; the services take the day."""
+    return value.date() if value else None
 
 
 # -- hold -----------------------------------------------------------------------------------
@@ -83,7 +88,7 @@ def hold_add(ctx: Context, zaak, document, grond, reden, eigenaar, kenmerk, star
                 zaak=zaak,
                 document=document,
                 kenmerk=kenmerk,
-                startdatum=startdatum.date() if startdatum else None,
+                startdatum=_day(startdatum),
             ),
         )
         click.echo(f"Bevriezing {placed.id}: {placed.object_identificatie} is bevroren.")
@@ -218,8 +223,8 @@ def exception_add(
                 besluitkenmerk=besluitkenmerk,
                 afdeling=afdeling,
                 zaaktype=zaaktype,
-                periode_van=periode_van.date() if periode_van else None,
-                periode_tot=periode_tot.date() if periode_tot else None,
+                periode_van=_day(periode_van),
+                periode_tot=_day(periode_tot),
                 zoekvraag=zoekvraag,
                 zaken=list(zaken),
             ),

@@ -7,10 +7,12 @@ the browser sees exactly what a user would: real sessions, CSRF tokens, redirect
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -40,6 +42,20 @@ class LiveServer:
     afdeling_id: int
     iot_id: int
     data_dir: Path
+
+
+def archive_world(session, server: LiveServer) -> SimpleNamespace:
+    """The live server's medewerker, department and iot plus an archivist, shaped like the
+    ``world`` fixture that ``tests.vernietiging_helpers`` builds on."""
+    from archive import users
+    from zaaktypen import services as catalogus
+
+    return SimpleNamespace(
+        medewerker=users.get_user(session, server.username),
+        afdeling=catalogus.get_afdeling(session, server.afdeling_id),
+        iot=catalogus.get_informatieobjecttype(session, server.iot_id),
+        archivaris=factories.make_user(session, username="e2e.archivaris", roles=("archivaris",)),
+    )
 
 
 @pytest.fixture
@@ -104,6 +120,20 @@ def browser():
             yield browser
         finally:
             browser.close()
+
+
+def login(page, url: str, username: str) -> None:
+    """Sign in through the login form, as a user would; every test user has one password."""
+    page.goto(f"{url}/login")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(lambda current: "/login" not in current)
+
+
+def logout(page) -> None:
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url(re.compile(r"/login"))
 
 
 def _is_favicon(url: str) -> bool:

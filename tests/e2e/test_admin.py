@@ -14,7 +14,7 @@ import pytest
 from archive.db import make_engine, make_session_factory, transaction
 from archive.zaken import BetrokkeneGegevens, add_betrokkene
 from tests import factories
-from tests.e2e.conftest import _axe_source, axe_violations
+from tests.e2e.conftest import _axe_source, axe_violations, login, logout
 
 pytestmark = pytest.mark.e2e
 
@@ -64,19 +64,6 @@ def opzet(live_server, isolated_database) -> Opzet:
     return result
 
 
-def _login(page, url: str, username: str) -> None:
-    page.goto(f"{url}/login")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(lambda current: "/login" not in current)
-
-
-def _logout(page) -> None:
-    page.get_by_role("button", name="Uitloggen").click()
-    page.wait_for_url(re.compile(r"/login"))
-
-
 def test_users_grants_and_the_bsn_report(live_server, opzet, page):
     from playwright.sync_api import expect
 
@@ -90,7 +77,7 @@ def test_users_grants_and_the_bsn_report(live_server, opzet, page):
     url = live_server.url
 
     # 1. DIV creates a user and makes them a member of the department.
-    _login(page, url, "e2e.beheerder")
+    login(page, url, "e2e.beheerder")
     page.get_by_role("link", name="Gebruikers", exact=True).click()
     expect(page).to_have_url(re.compile(r"/beheer/gebruikers$"))
     check_accessibility()
@@ -113,19 +100,19 @@ def test_users_grants_and_the_bsn_report(live_server, opzet, page):
     leden = page.get_by_role("region", name="Lidmaatschappen")
     expect(leden.get_by_role("link", name=opzet.afdeling_naam)).to_be_visible()
     check_accessibility()
-    _logout(page)
+    logout(page)
 
     # 2. The new user sees the department's zaken.
-    _login(page, url, "e2e.nieuw")
+    login(page, url, "e2e.nieuw")
     page.goto(f"{url}/zaken")
     expect(page.get_by_role("link", name=opzet.gedeeld)).to_be_visible()
     expect(page.get_by_role("link", name=opzet.ander)).to_be_visible()
     page.get_by_role("link", name="Mijn tokens").click()
     check_accessibility()
-    _logout(page)
+    logout(page)
 
     # 3. The regie grants a partner access to one zaak.
-    _login(page, url, "e2e.regie")
+    login(page, url, "e2e.regie")
     page.goto(f"{url}/zaken/{opzet.gedeeld}")
     toegang = page.get_by_role("region", name="Toegang voor partners")
     toegang.get_by_label("Gebruikersnaam van de partner").fill("e2e.partner")
@@ -138,10 +125,10 @@ def test_users_grants_and_the_bsn_report(live_server, opzet, page):
     toegang = page.get_by_role("region", name="Toegang voor partners")
     expect(toegang.get_by_text("Casusoverleg")).to_be_visible()
     check_accessibility()
-    _logout(page)
+    logout(page)
 
     # ... and the partner sees exactly that zaak.
-    _login(page, url, "e2e.partner")
+    login(page, url, "e2e.partner")
     page.goto(f"{url}/zaken")
     expect(page.get_by_role("link", name=opzet.gedeeld)).to_be_visible()
     expect(page.get_by_role("link", name=opzet.ander)).to_have_count(0)
@@ -149,10 +136,10 @@ def test_users_grants_and_the_bsn_report(live_server, opzet, page):
     expect(page).to_have_url(re.compile(rf"/zaken/{opzet.gedeeld}$"))
     response = page.goto(f"{url}/zaken/{opzet.ander}")
     assert response.status == 404
-    _logout(page)
+    logout(page)
 
     # 4. The auditor asks who has seen anything about the person.
-    _login(page, url, "e2e.auditor")
+    login(page, url, "e2e.auditor")
     page.get_by_role("link", name="Audit", exact=True).click()
     check_accessibility()
     page.get_by_role("link", name="Inzage per persoon").click()

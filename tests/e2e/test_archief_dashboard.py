@@ -12,27 +12,18 @@ import pytest
 
 from archive.blobstore import BlobStore
 from archive.db import make_engine, make_session_factory, transaction
-from tests import factories
 from tests import vernietiging_helpers as h
-from tests.e2e.conftest import _axe_source, axe_violations
+from tests.e2e.conftest import _axe_source, archive_world, axe_violations, login
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def opzet(live_server, isolated_database, tmp_path):
-    from archive import users
-    from zaaktypen import services as catalogus
-
     engine = make_engine(isolated_database)
     with transaction(make_session_factory(engine)) as s:
-        afdeling = catalogus.get_afdeling(s, live_server.afdeling_id)
-        world = SimpleNamespace(
-            medewerker=users.get_user(s, live_server.username),
-            afdeling=afdeling,
-            iot=catalogus.get_informatieobjecttype(s, live_server.iot_id),
-            archivaris=factories.make_user(s, username="e2e.archivaris", roles=("archivaris",)),
-        )
+        world = archive_world(s, live_server)
+        afdeling = world.afdeling
         zaaktype = h.make_zaaktype(s, world)
         archief = h.build(
             s, world, zaaktype, BlobStore(live_server.data_dir / "blobs"), tmp_path, n=2,
@@ -44,19 +35,11 @@ def opzet(live_server, isolated_database, tmp_path):
     return SimpleNamespace(due=due, afdeling=code)
 
 
-def _login(page, url: str, username: str) -> None:
-    page.goto(f"{url}/login")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(lambda current: "/login" not in current)
-
-
 def test_the_dashboard_leads_to_a_destruction_list(live_server, opzet, page):
     from playwright.sync_api import expect
 
     axe = _axe_source()  # None when axe-core is not vendored: the check is skipped
-    _login(page, live_server.url, "e2e.archivaris")
+    login(page, live_server.url, "e2e.archivaris")
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Archief").click()
     expect(page).to_have_url(re.compile(r"/archivering$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("werkvoorraad")

@@ -17,28 +17,19 @@ from archive.blobstore import BlobStore
 from archive.db import make_engine, make_session_factory, transaction
 from archive.models import Zaak
 from retention import vernietiging
-from tests import factories
 from tests import vernietiging_helpers as h
-from tests.e2e.conftest import _axe_source, axe_violations
+from tests.e2e.conftest import _axe_source, archive_world, axe_violations, login, logout
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def opzet(live_server, isolated_database, tmp_path, monkeypatch):
-    from archive import users
-    from zaaktypen import services as catalogus
-
     monkeypatch.setenv(vernietiging.BEDENKTIJD_ENV, "0")
     engine = make_engine(isolated_database)
     with transaction(make_session_factory(engine)) as s:
-        afdeling = catalogus.get_afdeling(s, live_server.afdeling_id)
-        world = SimpleNamespace(
-            medewerker=users.get_user(s, live_server.username),
-            afdeling=afdeling,
-            iot=catalogus.get_informatieobjecttype(s, live_server.iot_id),
-            archivaris=factories.make_user(s, username="e2e.archivaris", roles=("archivaris",)),
-        )
+        world = archive_world(s, live_server)
+        afdeling = world.afdeling
         c = h.cast(s, world)
         c.tweede.username, c.beoordelaar.username = "e2e.tweede", "e2e.regie"
         zaaktype = h.make_zaaktype(s, world)
@@ -50,19 +41,6 @@ def opzet(live_server, isolated_database, tmp_path, monkeypatch):
         code = afdeling.code
     yield SimpleNamespace(due=due, afdeling=code, engine=engine)
     engine.dispose()
-
-
-def _login(page, url: str, username: str) -> None:
-    page.goto(f"{url}/login")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(lambda current: "/login" not in current)
-
-
-def _logout(page) -> None:
-    page.get_by_role("button", name="Uitloggen").click()
-    page.wait_for_url(re.compile(r"/login"))
 
 
 def test_a_destruction_list_from_creation_to_verklaring(live_server, opzet, page):
@@ -77,7 +55,7 @@ def test_a_destruction_list_from_creation_to_verklaring(live_server, opzet, page
             violations.extend(axe_violations(page, axe))
 
     # 1. The archivist drafts a list from a selection.
-    _login(page, url, "e2e.archivaris")
+    login(page, url, "e2e.archivaris")
     page.get_by_role("link", name="Vernietiging").click()
     page.get_by_role("link", name="Nieuwe vernietigingslijst").click()
     page.get_by_label("Afdeling").select_option(opzet.afdeling)
@@ -91,10 +69,10 @@ def test_a_destruction_list_from_creation_to_verklaring(live_server, opzet, page
     lijst_url = page.url
     page.get_by_role("button", name="Indienen bij de beoordelaars").click()
     expect(page.locator("#lijst-status")).to_have_text(re.compile("Ter beoordeling"))
-    _logout(page)
+    logout(page)
 
     # 2. The regie excludes the first zaak, with a reason.
-    _login(page, url, "e2e.regie")
+    login(page, url, "e2e.regie")
     page.goto(lijst_url)
     first, second = opzet.due
     page.get_by_label(f"Uitsluiten: {first}").check()
@@ -102,10 +80,10 @@ def test_a_destruction_list_from_creation_to_verklaring(live_server, opzet, page
     check_accessibility()
     page.get_by_role("button", name="Beoordeling versturen").click()
     expect(page.locator("#lijst-status")).to_have_text(re.compile("Wijzigingen gevraagd"))
-    _logout(page)
+    logout(page)
 
     # 3. The archivist takes it off the list and resubmits.
-    _login(page, url, "e2e.archivaris")
+    login(page, url, "e2e.archivaris")
     page.goto(lijst_url)
     expect(page.get_by_text("Er loopt nog een bezwaar").first).to_be_visible()
     page.get_by_label(f"Uw besluit bij {first}").select_option("verwijderen")
@@ -114,17 +92,17 @@ def test_a_destruction_list_from_creation_to_verklaring(live_server, opzet, page
     expect(page.locator("#lijst-status")).to_have_text(re.compile("ronde 2"))
     # the author cannot give the final approval (four eyes): no button is offered
     expect(page.get_by_role("button", name="Definitief goedkeuren")).to_have_count(0)
-    _logout(page)
+    logout(page)
 
     # 4. The regie agrees with what is left.
-    _login(page, url, "e2e.regie")
+    login(page, url, "e2e.regie")
     page.goto(lijst_url)
     page.get_by_role("button", name="Beoordeling versturen").click()
     expect(page.locator("#lijst-status")).to_have_text(re.compile("Goedgekeurd"))
-    _logout(page)
+    logout(page)
 
     # 5. A second archivist approves and, the bedenktijd over, executes.
-    _login(page, url, "e2e.tweede")
+    login(page, url, "e2e.tweede")
     page.goto(lijst_url)
     page.get_by_role("button", name="Definitief goedkeuren").click()
     expect(page.locator("#lijst-status")).to_have_text(re.compile("Bedenktijd"))
