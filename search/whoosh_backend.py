@@ -83,6 +83,9 @@ STORED_TEXT_CHARS = 20_000  # enough for snippets; the whole text is indexed
 _HIT_START, _HIT_END = "\x02", "\x03"
 PAIR_SEPARATOR = "-"  # the tokenizer never yields it inside a word
 PAIR_FIELDS = {"tekst": "tekst_paren"}  # phrases on tekst use its word pairs
+# words of tekst are matched in a copy without positions: its posting blocks are several
+# times smaller to read; tekst keeps the positions for phrase checks and highlighting
+MATCH_FIELDS = {"tekst": "tekst_woorden"}
 
 
 class IndexMissing(RuntimeError):
@@ -122,6 +125,7 @@ def make_schema() -> fields.Schema:
         identificatie=fields.KEYWORD(stored=True, lowercase=True, scorable=True, field_boost=20.0),
         titel=fields.TEXT(analyzer=dutch_analyzer(), stored=True, field_boost=3.0),
         tekst=fields.TEXT(analyzer=dutch_analyzer(), stored=True),
+        tekst_woorden=fields.TEXT(analyzer=dutch_analyzer(), phrase=False),
         tekst_paren=fields.TEXT(analyzer=word_pair_analyzer(), phrase=False),
         namen=fields.TEXT(analyzer=name_analyzer(), field_boost=4.0),
         bsn=fields.KEYWORD(scorable=True, field_boost=20.0),
@@ -187,6 +191,7 @@ def _fields_for(doc: IndexDocument) -> dict:
         "identificatie": doc.identificatie,
         "titel": doc.titel,
         "tekst": tekst,
+        "tekst_woorden": tekst,
         "tekst_paren": tekst,
         "_stored_tekst": tekst[:STORED_TEXT_CHARS],
         "namen": " ".join(doc.namen),
@@ -684,6 +689,7 @@ class WhooshBackend:
                 visible,
                 self._columns_for,
                 pair_fields=PAIR_FIELDS,
+                match_fields=MATCH_FIELDS,
                 pair_separator=PAIR_SEPARATOR,
             )
             parts = structured if isinstance(user_q, wq.Every) else [user_q, *structured]

@@ -153,9 +153,11 @@ class SetEvaluator:
         columns_for: Callable[[object], SegmentColumns],
         *,
         pair_fields: dict[str, str] | None = None,
+        match_fields: dict[str, str] | None = None,
         pair_separator: str = "-",
     ) -> None:
         self.pair_fields = pair_fields or {}
+        self.match_fields = match_fields or {}
         self.pair_separator = pair_separator
         self.searcher = searcher
         self.schema = searcher.schema
@@ -219,6 +221,8 @@ class SetEvaluator:
     def term(self, fieldname: str, text, boost: float = 1.0) -> Hits:
         if fieldname not in self.schema:
             return Hits.empty()
+        # a positions-free copy of the field has the same postings, weights and lengths
+        fieldname = self._match_field(fieldname)
         field = self.schema[fieldname]
         scorable = self.scored and field.scorable
         idf = avgfl = None
@@ -249,6 +253,10 @@ class SetEvaluator:
         if not parts_ids:
             return Hits.empty()
         return Hits(np.concatenate(parts_ids), np.concatenate(parts_scores))
+
+    def _match_field(self, fieldname: str) -> str:
+        copy = self.match_fields.get(fieldname)
+        return copy if copy in self.schema else fieldname
 
     # -- the tree -------------------------------------------------------------------------
 
