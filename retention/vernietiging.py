@@ -767,6 +767,26 @@ def can_execute(lijst: Vernietigingslijst, now: datetime | None = None) -> bool:
     )
 
 
+def allowed_actions(user: User, lijst: Vernietigingslijst) -> dict[str, bool]:
+    """What ``user`` may do with ``lijst`` now, per action (for the buttons a page shows;
+    the actions themselves check the same rules)."""
+    is_auteur = lijst.auteur_id == user.id
+    is_archivaris = access.is_archivaris(user)
+    reviewed = {b.beoordelaar_id for b in reviews_of_round(lijst)}
+    bewerkbaar = lijst.status in ("nieuw", "wijzigingen_gevraagd")
+    return {
+        "beoordelaars": is_auteur and bewerkbaar,
+        "indienen": is_auteur and bewerkbaar,
+        "beoordelen": lijst.status == "ter_beoordeling"
+        and any(b.user_id == user.id for b in lijst.beoordelaars)
+        and user.id not in reviewed,
+        "antwoorden": is_auteur and lijst.status == "wijzigingen_gevraagd",
+        "goedkeuren": is_archivaris and not is_auteur and lijst.status == "goedgekeurd",
+        "afbreken": is_archivaris and lijst.status in AFBREEKBAAR,
+        "uitvoeren": is_archivaris and can_execute(lijst),
+    }
+
+
 def _refusal(session: Session, zaak: Zaak | None, today: date) -> str | None:
     from retention import overbrenging
 

@@ -532,7 +532,10 @@ class WhooshBackend:
 
     def _facet_columns(self, searcher) -> _FacetColumns:
         """The ``meta`` column of every docnum of ``searcher`` as arrays, parsed once per
-        segment (segments are immutable) and joined per searcher."""
+        segment (segments are immutable) and joined once per searcher."""
+        cached = getattr(self._local, "facets", None)
+        if cached is not None and cached[0] is searcher:
+            return cached[1]
         parts = []
         live = set()
         for leaf, offset in sorted(searcher.leaf_searchers(), key=lambda x: x[1]):
@@ -551,7 +554,9 @@ class WhooshBackend:
             parts.append((offset, found))
         for stale in [k for k in self._segment_cache if k[0] == "facets" and k not in live]:
             self._segment_cache.pop(stale, None)
-        return _FacetColumns.join(parts)
+        joined = _FacetColumns.join(parts)
+        self._local.facets = (searcher, joined)
+        return joined
 
     def _columns_for(self, reader) -> SegmentColumns:
         """Per-segment arrays (field lengths), cached while the segment lives."""
@@ -597,12 +602,6 @@ class WhooshBackend:
         paths = [f"a{afd}_{rank(c)}" for afd, (_rol, c) in rechten.afdelingen.items()]
         paths += [f"z{zaak}_{rank(c)}" for zaak, (_rol, c) in rechten.zaken.items()]
         return paths
-
-    def acl_query(self, rechten: Rechten) -> wq.Query:
-        paths = self._paths(rechten)
-        if not paths:
-            return wq.NullQuery
-        return wq.Or([wq.Term("acl", p) for p in paths])
 
     def _zaak_filter(self, fieldname: str, value: str, paths: list[str]) -> wq.Query:
         value = _clean(value).lower()

@@ -219,20 +219,7 @@ def _page(lijst, *, status: int = 200, **forms_):
     counts = vernietiging.item_counts(session, [lijst.id])[lijst.id]
     total = sum(n for s, n in counts.items() if s != "uitgezonderd")
     done = counts.get("vernietigd", 0) + counts.get("geweigerd", 0)
-    is_auteur = lijst.auteur_id == user.id
-    is_archivaris = access.is_archivaris(user)
-    reviewed = {b.beoordelaar_id for b in vernietiging.reviews_of_round(lijst)}
-    mag = {
-        "beoordelaars": is_auteur and lijst.status in ("nieuw", "wijzigingen_gevraagd"),
-        "indienen": is_auteur and lijst.status in ("nieuw", "wijzigingen_gevraagd"),
-        "beoordelen": lijst.status == "ter_beoordeling"
-        and any(b.user_id == user.id for b in lijst.beoordelaars)
-        and user.id not in reviewed,
-        "antwoorden": is_auteur and lijst.status == "wijzigingen_gevraagd",
-        "goedkeuren": is_archivaris and not is_auteur and lijst.status == "goedgekeurd",
-        "afbreken": is_archivaris and lijst.status in vernietiging.AFBREEKBAAR,
-        "uitvoeren": is_archivaris and vernietiging.can_execute(lijst),
-    }
+    mag = vernietiging.allowed_actions(user, lijst)
     open_items = {o.item_id for o in vernietiging.open_opmerkingen(lijst)}
     omschrijvingen = {i.id: vernietiging.visible_omschrijving(user, i) for i in lijst.items}
     return (
