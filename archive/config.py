@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SEARCH_WORKERS = ("in-process", "extern")
+SEARCH_BACKENDS = ("whoosh", "postgres")
+NOTIFY_WORKERS = ("in-process", "extern")
+SMTP_TLS = ("geen", "starttls", "ssl")
 _TRUE = ("1", "true", "yes", "ja")
 _FALSE = ("0", "false", "no", "nee")
 
@@ -38,6 +41,24 @@ class Settings:
     search_index_dir: Path | None = None
     search_worker: str = "in-process"
     search_other_departments: bool = True
+    # which engine holds the search index: "whoosh" (files under search_index_dir, one
+    # machine) or "postgres" (tables in the PostgreSQL database: several app servers)
+    search_backend: str = "whoosh"
+    # notifications (archive/notificaties): who runs the worker, where links point, SMTP
+    # (no SMTP_HOST: no e-mail), webhook retries, the warning before a department's end
+    notify_worker: str = "in-process"
+    base_url: str = "http://127.0.0.1:8000"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_tls: str = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "dossierhuis@localhost"
+    webhook_max_pogingen: int = 8
+    webhook_backoff_seconds: int = 30
+    webhook_timeout_seconds: int = 10
+    afdeling_einde_dagen: int = 14
+    notificatie_bewaardagen: int = 180
     extra: dict = field(default_factory=dict)
 
     @property
@@ -70,6 +91,7 @@ class Settings:
                 "'dossierhuis index worker' verwerkt de wijzigingen voor de zoekindex)."
             )
         index_dir = env.get("SEARCH_INDEX_DIR") or ""
+        notify = _notify_settings(env)
         values = {
             "data_dir": data_dir,
             "database_url": database_url,
@@ -80,11 +102,71 @@ class Settings:
             "search_index_dir": Path(index_dir).resolve() if index_dir else None,
             "search_worker": search_worker,
             "search_other_departments": _flag(env, "SEARCH_OTHER_DEPARTMENTS", True),
+            "search_backend": _search_backend(env, database_url),
+            **notify,
         }
         values.update(overrides)
         if not values["secret_key"]:
             values["secret_key"] = _load_or_create_secret(Path(values["data_dir"]))
         return cls(**values)
+
+
+def _int(env, name: str, default: int, minimum: int = 0) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} moet een geheel getal zijn, niet '{raw}'.") from None
+    if value < minimum:
+        raise SystemExit(f"{name} moet ten minste {minimum} zijn.")
+    return value
+
+
+def _notify_settings(env) -> dict:
+    worker = (env.get("NOTIFY_WORKER") or "in-process").strip().lower()
+    if worker not in NOTIFY_WORKERS:
+        raise SystemExit(
+            "NOTIFY_WORKER moet 'in-process' of 'extern' zijn (extern: een aparte "
+            "'dossierhuis notify worker' bezorgt de notificaties)."
+        )
+    tls = (env.get("SMTP_TLS") or "starttls").strip().lower()
+    if tls not in SMTP_TLS:
+        raise SystemExit("SMTP_TLS moet 'geen', 'starttls' of 'ssl' zijn.")
+    base_url = (env.get("DOSSIERHUIS_BASE_URL") or "http://127.0.0.1:8000").strip().rstrip("/")
+    if not base_url.startswith(("http://", "https://")):
+        raise SystemExit("DOSSIERHUIS_BASE_URL moet met http:// of https:// beginnen.")
+    return {
+        "notify_worker": worker,
+        "base_url": base_url,
+        "smtp_host": (env.get("SMTP_HOST") or "").strip(),
+        "smtp_port": _int(env, "SMTP_PORT", 465 if tls == "ssl" else 587, 1),
+        "smtp_tls": tls,
+        "smtp_user": env.get("SMTP_USER") or "",
+        "smtp_password": env.get("SMTP_PASSWORD") or "",
+        "smtp_from": (env.get("SMTP_FROM") or "dossierhuis@localhost").strip(),
+        "webhook_max_pogingen": _int(env, "NOTIFY_WEBHOOK_MAX_POGINGEN", 8, 1),
+        "webhook_backoff_seconds": _int(env, "NOTIFY_WEBHOOK_BACKOFF_SECONDS", 30, 0),
+        "webhook_timeout_seconds": _int(env, "NOTIFY_WEBHOOK_TIMEOUT_SECONDS", 10, 1),
+        "afdeling_einde_dagen": _int(env, "NOTIFY_AFDELING_EINDE_DAGEN", 14, 0),
+        "notificatie_bewaardagen": _int(env, "NOTIFY_BEWAARDAGEN", 180, 1),
+    }
+
+
+def _search_backend(env, database_url: str) -> str:
+    chosen = (env.get("SEARCH_BACKEND") or "whoosh").strip().lower()
+    if chosen not in SEARCH_BACKENDS:
+        raise SystemExit(
+            "SEARCH_BACKEND moet 'whoosh' of 'postgres' zijn (postgres: de zoekindex staat in "
+            "de PostgreSQL-database, gedeeld door meer app-servers)."
+        )
+    if chosen == "postgres" and not database_url.startswith("postgresql"):
+        raise SystemExit(
+            "SEARCH_BACKEND=postgres vraagt een PostgreSQL-database: zet DATABASE_URL op "
+            "postgresql+psycopg://… of kies SEARCH_BACKEND=whoosh."
+        )
+    return chosen
 
 
 def _flag(env, name: str, default: bool) -> bool:

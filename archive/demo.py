@@ -32,7 +32,7 @@ from archive.models import User, Zaak
 from archive.validation import is_valid_bsn
 from archive.zaken import BetrokkeneGegevens, add_betrokkene, close_zaak, open_zaak, set_status
 from zaaktypen import services as catalogus
-from zaaktypen.afdelingen import set_member
+from zaaktypen.afdelingen import set_member, set_signalering
 from zaaktypen.models import Afdeling, InformatieObjectType, ZaakType
 
 # -- catalogue ------------------------------------------------------------------------------
@@ -334,6 +334,8 @@ def create_demo(session: Session, store: BlobStore, *, max_bytes: int) -> dict[s
             naam=naam,
             password=password,
             roles=[r.value for r in rollen],
+            # a reserved domain: the demo never mails anyone real
+            email=f"{username}@demo.dossierhuis.invalid",
         )
         passwords[username] = password
     beheerder = accounts["beheerder"]
@@ -354,6 +356,13 @@ def create_demo(session: Session, store: BlobStore, *, max_bytes: int) -> dict[s
             rol="lezen",
             clearance="vertrouwelijk",
         )
+    # the network signal: a new registration about a person in the Veiligheidshuis or the
+    # pilot tells the regisseurs elsewhere, without content, whom to call
+    for code, contact in (
+        ("ZVH", "Procesregie Zorg- en Veiligheidshuis, 074 123 45 67"),
+        ("10IT", "Coördinator 10 in Twente, 10intwente@demo.dossierhuis.invalid"),
+    ):
+        set_signalering(session, beheerder, cat.afdelingen[code], actief=True, contact=contact)
     bsn = demo_bsns(4)
     jansen = _persoon(next(bsn), "Johannes Pieter", "Jansen", date(1979, 3, 14))
     bakker = _persoon(next(bsn), "Fatima", "Bakker", date(1991, 11, 2))
@@ -475,9 +484,12 @@ def create_demo(session: Session, store: BlobStore, *, max_bytes: int) -> dict[s
         )
         add_betrokkene(session, sanne, twente, jansen, rol=Rol.belanghebbende.value)
         add_betrokkene(session, sanne, twente, _organisatie("Mediant GGZ"), rol=Rol.adviseur.value)
-        for nummer, melder in enumerate(["wijkagent", "woningcorporatie"], 1):
+        # the second report is Ahmed's: Sanne, who registered the first, is told of it
+        for nummer, (melder, door) in enumerate(
+            [("wijkagent", sanne), ("woningcorporatie", ahmed)], 1
+        ):
             archief.file(
-                sanne,
+                door,
                 twente,
                 f"melding-{nummer}-{melder}.pdf",
                 pdf_bytes(

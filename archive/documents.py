@@ -25,6 +25,9 @@ from archive.errors import Conflict, DomainError, Forbidden, NotFound, Validatio
 from archive.identificatie import next_identificatie
 from archive.ingest import Inspectie, inspect_file
 from archive.models import Document, DocumentVersie, SearchOutbox, User, Zaak, ZaakDocument
+from archive.notificaties import soorten as notificatiesoorten
+from archive.notificaties.gebeurtenissen import emit
+from archive.notificaties.volgen import auto_follow
 from archive.validation import is_possible_identificatie
 from zaaktypen.models import InformatieObjectType
 
@@ -309,6 +312,16 @@ def file_document(
         for sub, _path in bijlage_inspecties:
             sub.cleanup()
         inspectie.cleanup()
+    # who files a report into a zaak follows it: the next report reaches them
+    auto_follow(session, actor.id, "zaak", zaak.id, "melder")
+    emit(
+        session,
+        notificatiesoorten.DOCUMENT_TOEGEVOEGD,
+        actor,
+        zaak=zaak,
+        document=document,
+        gegevens={"bijlagen": len(bijlagen)},
+    )
     log.info(
         "document filed: %s in %s (%d attachments)",
         document.identificatie,
@@ -362,6 +375,14 @@ def file_new_version(
         na={"versie": nummer, "sha256": inspectie.sha256, "formaat": inspectie.formaat},
     )
     session.add(SearchOutbox(object_type="document", object_id=document.id, actie="index"))
+    emit(
+        session,
+        notificatiesoorten.DOCUMENT_NIEUWE_VERSIE,
+        actor,
+        zaak=zaken[0],
+        document=document,
+        gegevens={"versie": nummer},
+    )
     return versie
 
 
@@ -458,4 +479,5 @@ def link_document(session: Session, actor: User, document: Document, zaak: Zaak)
         na={"zaak": zaak.identificatie},
     )
     session.add(SearchOutbox(object_type="document", object_id=document.id, actie="index"))
+    emit(session, notificatiesoorten.DOCUMENT_TOEGEVOEGD, actor, zaak=zaak, document=document)
     return link

@@ -107,6 +107,8 @@ class Zaak(Base):
         Index("ix_zaak_zaaktype", "zaaktype_id"),
         Index("ix_zaak_einddatum", "einddatum"),
         Index("ix_zaak_archief", "archiefnominatie", "archiefactiedatum"),
+        # the foreign key below is checked on every deleted zaak (migration 0013)
+        Index("ix_zaak_hoofdzaak", "hoofdzaak_id"),
         # ids are never handed out twice: the audit trail and the access log keep the ids
         # of destroyed zaken (migration 0010; PostgreSQL's sequences never reuse)
         {"sqlite_autoincrement": True},
@@ -175,7 +177,9 @@ class ZaakEigenschap(Base):
     waarde: Mapped[str] = mapped_column(Text)
 
     zaak: Mapped[Zaak] = relationship(back_populates="eigenschappen")
-    eigenschap: Mapped[Eigenschap] = relationship()
+    # catalogue rows loaded with the values (a zaak page or API answer shows every value by
+    # its eigenschap's name: one query, not one per value)
+    eigenschap: Mapped[Eigenschap] = relationship(lazy="joined")
 
 
 class ZaakStatus(Base):
@@ -189,7 +193,9 @@ class ZaakStatus(Base):
     gezet_door_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id"))
 
     zaak: Mapped[Zaak] = relationship(back_populates="statussen")
-    statustype: Mapped[StatusType] = relationship()
+    # loaded with the statuses (every status is shown by its statustype: one query, not one
+    # per status)
+    statustype: Mapped[StatusType] = relationship(lazy="joined")
     gezet_door: Mapped[User | None] = relationship()
 
 
@@ -343,6 +349,23 @@ class SearchOutbox(Base):
     actie: Mapped[str] = mapped_column(String(16))
     aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
     verwerkt_op: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class ZaakTelling(Base):
+    """How many zaken there are per department, zaaktype, level and open/closed — kept by
+    database triggers on ``zaak`` (migration 0013), never written by the application. A
+    list's exact count is a sum over the few rows a user's access selects
+    (``archive.zaken.count_zaken``) instead of a count over up to a million zaken."""
+
+    __tablename__ = "zaak_telling"
+
+    afdeling_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    zaaktype_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    vertrouwelijkheidaanduiding: Mapped[str] = mapped_column(
+        String(VERTROUWELIJKHEID_LEN), primary_key=True
+    )
+    open: Mapped[bool] = mapped_column(primary_key=True)
+    aantal: Mapped[int] = mapped_column(BigInteger)
 
 
 class Machtiging(Base):
@@ -710,3 +733,165 @@ class OverbrengingZaak(Base):
 
     overbrenging: Mapped[Overbrenging] = relationship(back_populates="zaak_links")
     zaak: Mapped[Zaak | None] = relationship()
+
+
+# -- notifications (archive/notificaties) ---------------------------------------------------
+
+
+class Volging(Base):
+    """A user follows a zaak, a person (betrokkene) or a department. Rows made by a role
+    (``reden`` melder/behandelaar/regisseur) are never re-activated once the user
+    unfollowed (``actief`` false): unfollowing sticks."""
+
+    __tablename__ = "volging"
+    __table_args__ = (
+        UniqueConstraint("user_id", "soort", "object_id"),
+        Index("ix_volging_object", "soort", "object_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id", ondelete="CASCADE"))
+    soort: Mapped[str] = mapped_column(String(16))  # zaak | persoon | afdeling
+    object_id: Mapped[int] = mapped_column(BigInteger)
+    reden: Mapped[str] = mapped_column(String(16), default="handmatig")
+    actief: Mapped[bool] = mapped_column(default=True)
+    aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
+    gewijzigd_op: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class NotificatieGebeurtenis(Base):
+    """The notification outbox: one row per event, written in the transaction of the
+    change itself. ``kenmerk`` is the idempotency key receivers use to drop duplicates.
+    Only ids and identificaties, never names, BSNs or content."""
+
+    __tablename__ = "notificatie_gebeurtenis"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kenmerk: Mapped[str] = mapped_column(String(36), unique=True)
+    soort: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("gebruiker.id", ondelete="SET NULL"))
+    # plain ids, no foreign keys: the event outlives nothing it names (destruction deletes
+    # the notifications of a zaak explicitly) and must not block a delete
+    zaak_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    document_id: Mapped[int | None] = mapped_column(BigInteger)
+    afdeling_id: Mapped[int | None]
+    betrokkene_id: Mapped[int | None] = mapped_column(BigInteger)
+    vernietigingslijst_id: Mapped[int | None]
+    gegevens: Mapped[dict] = mapped_column(default=dict)
+    aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
+    verwerkt_op: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class Notificatie(Base):
+    """One inbox entry: an event delivered to one user (at most once: the unique key)."""
+
+    __tablename__ = "notificatie"
+    __table_args__ = (
+        UniqueConstraint("gebeurtenis_id", "user_id"),
+        Index("ix_notificatie_user", "user_id", "gelezen_op"),
+        # destruction deletes by zaak OR document: without it, a scan per destroyed zaak
+        Index("ix_notificatie_document", "document_id"),
+        Index("ix_notificatie_aangemaakt_op", "aangemaakt_op"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    gebeurtenis_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("notificatie_gebeurtenis.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id", ondelete="CASCADE"))
+    soort: Mapped[str] = mapped_column(String(40))
+    reden: Mapped[str] = mapped_column(String(16))
+    zaak_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    document_id: Mapped[int | None] = mapped_column(BigInteger)
+    afdeling_id: Mapped[int | None]
+    vernietigingslijst_id: Mapped[int | None]
+    # e-mail: geen | direct (a MailBericht was queued) | digest (waits for the daily mail)
+    mail: Mapped[str] = mapped_column(String(12), default="geen")
+    gemaild_op: Mapped[datetime | None]
+    aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
+    gelezen_op: Mapped[datetime | None]
+
+    gebeurtenis: Mapped[NotificatieGebeurtenis] = relationship()
+
+
+class NotificatieVoorkeur(Base):
+    """How a user wants to hear about notifications by e-mail."""
+
+    __tablename__ = "notificatie_voorkeur"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("gebruiker.id", ondelete="CASCADE"), primary_key=True
+    )
+    email: Mapped[str] = mapped_column(String(12), default="dagelijks")  # geen|direct|dagelijks
+    digest_uur: Mapped[int] = mapped_column(default=7)
+    laatste_digest_op: Mapped[datetime | None]
+    gewijzigd_op: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MailBericht(Base):
+    """The mail outbox: a neutral message (identificaties and links only) for one user.
+    The address is read at sending time; ``kenmerk`` is the Message-ID."""
+
+    __tablename__ = "mail_bericht"
+    __table_args__ = (Index("ix_mail_bericht_wachtend", "status", "volgende_poging_op"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kenmerk: Mapped[str] = mapped_column(String(120), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("gebruiker.id", ondelete="CASCADE"))
+    onderwerp: Mapped[str] = mapped_column(String(200))
+    tekst: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="wachtend")  # |verzonden|mislukt
+    pogingen: Mapped[int] = mapped_column(default=0)
+    volgende_poging_op: Mapped[datetime] = mapped_column(default=utcnow)
+    geclaimd_tot: Mapped[datetime | None]
+    laatste_fout: Mapped[str] = mapped_column(String(300), default="")
+    aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
+    verzonden_op: Mapped[datetime | None]
+
+
+class Webhook(Base):
+    """An outgoing webhook for another system; the secret is stored encrypted."""
+
+    __tablename__ = "webhook"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    naam: Mapped[str] = mapped_column(String(100), unique=True)
+    url: Mapped[str] = mapped_column(String(500))
+    geheim_versleuteld: Mapped[str] = mapped_column(Text)
+    soorten: Mapped[list] = mapped_column(default=list)  # empty: every kind
+    afdeling_ids: Mapped[list] = mapped_column(default=list)  # empty: every department
+    actief: Mapped[bool] = mapped_column(default=True)
+    aangemaakt_door_id: Mapped[int | None] = mapped_column(
+        ForeignKey("gebruiker.id", ondelete="SET NULL")
+    )
+    aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookAflevering(Base):
+    """One event for one webhook: wachtend → afgeleverd, or dood (dead letter) after the
+    last retry; a replay puts it back to wachtend."""
+
+    __tablename__ = "webhook_aflevering"
+    __table_args__ = (
+        UniqueConstraint("webhook_id", "gebeurtenis_id"),
+        Index("ix_webhook_aflevering_wachtend", "status", "volgende_poging_op"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhook.id", ondelete="CASCADE"))
+    gebeurtenis_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("notificatie_gebeurtenis.id", ondelete="CASCADE")
+    )
+    status: Mapped[str] = mapped_column(String(16), default="wachtend")
+    pogingen: Mapped[int] = mapped_column(default=0)
+    volgende_poging_op: Mapped[datetime] = mapped_column(default=utcnow)
+    geclaimd_tot: Mapped[datetime | None]
+    laatste_fout: Mapped[str] = mapped_column(String(300), default="")
+    laatste_http_status: Mapped[int | None]
+    aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
+    afgeleverd_op: Mapped[datetime | None]
+
+    webhook: Mapped[Webhook] = relationship()
+    gebeurtenis: Mapped[NotificatieGebeurtenis] = relationship()

@@ -134,6 +134,7 @@ _PER_TEST_EXTENSIONS = {
     "dossierhuis.store",
     "dossierhuis.search",
     "dossierhuis.search_worker",
+    "dossierhuis.notify_worker",
     "dossierhuis.session_factory",
     "dossierhuis.close_sessions",
 }
@@ -177,6 +178,7 @@ def _fresh_app(settings: Settings, db: Session) -> Flask:
             "dossierhuis.store": BlobStore(settings.blob_dir),
             "dossierhuis.search": WhooshBackend(settings.index_dir),
             "dossierhuis.search_worker": None,
+            "dossierhuis.notify_worker": None,
             "dossierhuis.session_factory": lambda: db,
             "dossierhuis.close_sessions": False,
         }

@@ -23,12 +23,18 @@ from archive.blobstore import BlobStore
 from archive.config import Settings
 from archive.db import make_engine, make_session_factory
 from archive.models import SearchOutbox, User
-from search.whoosh_backend import WhooshBackend
+from search import make_backend
+from search.backend import SearchBackend
 
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("nl", "en")
 FILES_PER_REQUEST = 4
+# session.info flags set by a flush that wrote outbox rows → the worker to wake after commit
+WAKE_FLAGS = (
+    ("search_outbox", "dossierhuis.search_worker"),
+    ("notificatie_outbox", "dossierhuis.notify_worker"),
+)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
@@ -78,8 +84,8 @@ def create_app(
     )
     app.extensions["dossierhuis.settings"] = settings
     app.extensions["dossierhuis.store"] = BlobStore(settings.blob_dir)
-    app.extensions["dossierhuis.search"] = WhooshBackend(settings.index_dir)
     app.extensions["dossierhuis.search_worker"] = None
+    app.extensions["dossierhuis.notify_worker"] = None
 
     if session_factory is None:
         engine = make_engine(settings.database_url)
@@ -87,6 +93,10 @@ def create_app(
         session_factory = make_session_factory(engine)
     app.extensions["dossierhuis.session_factory"] = session_factory
     app.extensions["dossierhuis.close_sessions"] = close_sessions
+    # SEARCH_BACKEND: Whoosh files, or tables in the app's own PostgreSQL database
+    app.extensions["dossierhuis.search"] = make_backend(
+        settings, session_factory, close_sessions=close_sessions
+    )
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -138,7 +148,7 @@ def settings() -> Settings:
     return current_app.extensions["dossierhuis.settings"]
 
 
-def search_backend() -> WhooshBackend:
+def search_backend() -> SearchBackend:
     from flask import current_app
 
     return current_app.extensions["dossierhuis.search"]
@@ -164,7 +174,7 @@ def start_search_worker(app: Flask, *, poll_interval: float = 0.5):
     )
     worker = start_in_process_worker(app, backend, poll_interval)
     app.extensions["dossierhuis.search_worker"] = worker
-    log.info("zoekindex: indexworker gestart in dit proces (%s)", backend.root)
+    log.info("zoekindex: indexworker gestart in dit proces (%s)", backend.location)
     return worker
 
 
@@ -173,6 +183,33 @@ def stop_search_worker(app: Flask, timeout: float = 10.0) -> None:
     if worker is not None:
         worker.stop(timeout)
         app.extensions["dossierhuis.search_worker"] = None
+
+
+# -- the notify worker ---------------------------------------------------------------------
+
+
+def start_notify_worker(app: Flask, *, poll_interval: float = 2.0):
+    """Start the in-process notify worker (explicit, like the search worker)."""
+    from archive.notificaties.worker import InProcessNotifyWorker
+
+    running = app.extensions.get("dossierhuis.notify_worker")
+    if running is not None:
+        return running
+    worker = InProcessNotifyWorker(
+        app.extensions["dossierhuis.session_factory"],
+        app.extensions["dossierhuis.settings"],
+        poll_interval,
+    ).start()
+    app.extensions["dossierhuis.notify_worker"] = worker
+    log.info("notificaties: worker gestart in dit proces")
+    return worker
+
+
+def stop_notify_worker(app: Flask, timeout: float = 10.0) -> None:
+    worker = app.extensions.get("dossierhuis.notify_worker")
+    if worker is not None:
+        worker.stop(timeout)
+        app.extensions["dossierhuis.notify_worker"] = None
 
 
 @event.listens_for(Session, "after_flush")
@@ -193,13 +230,15 @@ def _register_transaction_boundary(app: Flask) -> None:
             # A view may ask to keep its writes on an error answer (a failed login's count).
             if response.status_code < 400 or g.get("commit_despite_error"):
                 session.commit()
-                if session.info.pop("search_outbox", False):
-                    worker = app.extensions.get("dossierhuis.search_worker")
-                    if worker is not None:
-                        worker.wake()
+                for flag, name in WAKE_FLAGS:
+                    if session.info.pop(flag, False):
+                        worker = app.extensions.get(name)
+                        if worker is not None:
+                            worker.wake()
             else:
                 session.rollback()
-                session.info.pop("search_outbox", None)
+                for flag, _name in WAKE_FLAGS:
+                    session.info.pop(flag, None)
         return response
 
     @app.teardown_request

@@ -116,7 +116,7 @@ def main(click_ctx: click.Context) -> None:
 
     Instellingen komen uit de omgeving: DOSSIERHUIS_DATA_DIR (standaard ./var),
     DATABASE_URL (standaard SQLite in de datamap), SECRET_KEY, MAX_UPLOAD_MB,
-    SEARCH_INDEX_DIR, SEARCH_WORKER en SEARCH_OTHER_DEPARTMENTS.
+    SEARCH_BACKEND, SEARCH_INDEX_DIR, SEARCH_WORKER en SEARCH_OTHER_DEPARTMENTS.
     """
     click_ctx.obj = Context()
 
@@ -182,14 +182,27 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
 
     Waitress: een productiewaardige WSGI-server; zet er TLS (een reverse proxy) voor.
     Met SEARCH_WORKER=in-process (standaard) draait de indexworker in dit proces; eerst
-    wordt een ontbrekende of beschadigde zoekindex opnieuw opgebouwd.
+    wordt een ontbrekende of beschadigde zoekindex opnieuw opgebouwd. Met
+    NOTIFY_WORKER=in-process (standaard) bezorgt dit proces ook de notificaties.
     """
     import waitress
 
-    from web.app import create_app, start_search_worker, stop_search_worker
+    from web.app import (
+        create_app,
+        start_notify_worker,
+        start_search_worker,
+        stop_notify_worker,
+        stop_search_worker,
+    )
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = create_app(ctx.settings)
+    if ctx.settings.notify_worker == "in-process":
+        start_notify_worker(app)
+    else:
+        click.echo(
+            "NOTIFY_WORKER=extern: start 'dossierhuis notify worker' apart voor notificaties."
+        )
     if ctx.settings.search_worker == "in-process":
         # checks the index first: a missing or corrupt one is rebuilt (with a log line)
         start_search_worker(app)
@@ -202,6 +215,7 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
     try:
         waitress.serve(app, host=host, port=port, threads=threads, ident="Dossierhuis")
     finally:
+        stop_notify_worker(app)
         stop_search_worker(app)
         engine = app.extensions.get("dossierhuis.engine")
         if engine is not None:
@@ -622,10 +636,6 @@ def _mtime(store, sha: str) -> float:
         return float("inf")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 @main.group()
 def audit() -> None:
     """De audittrail: controleren dat er niets is gewijzigd of verwijderd."""
@@ -939,10 +949,11 @@ def afdeling_close(ctx: Context, code: str, rapport_dir: str | None) -> None:
 # -- search ---------------------------------------------------------------------------------
 
 
-def _search_backend(settings: Settings):
-    from search.whoosh_backend import WhooshBackend
+def _search_backend(ctx: Context):
+    """The backend SEARCH_BACKEND names (Whoosh files or the PostgreSQL tables)."""
+    from search import make_backend
 
-    return WhooshBackend(settings.index_dir)
+    return make_backend(ctx.settings, ctx.sessions)
 
 
 def _segments_text(segments: list[tuple[str, bool]]) -> str:
@@ -1001,7 +1012,7 @@ def search_cmd(
     from search import service
     from web.api.zoeken import facet_lists, snippet_dict
 
-    backend = _search_backend(ctx.settings)
+    backend = _search_backend(ctx)
     with transaction(ctx.sessions) as session:
         user = users.get_user(session, username)
         result = service.search(
@@ -1059,7 +1070,7 @@ def reindex(ctx: Context) -> None:
     from search.documents import count_all
     from search.worker import rebuild_from_database
 
-    backend = _search_backend(ctx.settings)
+    backend = _search_backend(ctx)
     factory = ctx.sessions
     with transaction(factory) as session:
         total = count_all(session)
@@ -1072,7 +1083,7 @@ def reindex(ctx: Context) -> None:
 
         count = rebuild_from_database(factory, backend, progress)
         bar.update(total - bar.pos)  # the count was an upper bound (unlinked items are skipped)
-    click.echo(f"Zoekindex opnieuw opgebouwd in {backend.root}: {count} item(s).")
+    click.echo(f"Zoekindex opnieuw opgebouwd in {backend.location}: {count} item(s).")
 
 
 @main.group("index")
@@ -1105,7 +1116,7 @@ def index_worker(ctx: Context, poll: float, once: bool) -> None:
     from search.worker import ensure_index, process_outbox, run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    backend = _search_backend(ctx.settings)
+    backend = _search_backend(ctx)
     factory = ctx.sessions
     ensure_index(factory, backend)
     if once:
@@ -1118,7 +1129,7 @@ def index_worker(ctx: Context, poll: float, once: bool) -> None:
         stop.set()
 
     signal.signal(signal.SIGTERM, request_stop)
-    click.echo(f"Indexworker gestart op {backend.root} (stoppen met Ctrl+C).")
+    click.echo(f"Indexworker gestart op {backend.location} (stoppen met Ctrl+C).")
     with contextlib.suppress(KeyboardInterrupt):
         run_worker(stop, poll, factory, backend)
     click.echo("Indexworker gestopt.")
@@ -1134,7 +1145,7 @@ def index_status(ctx: Context) -> None:
     """
     from archive.models import SearchOutbox
 
-    backend = _search_backend(ctx.settings)
+    backend = _search_backend(ctx)
     health = backend.health()
     with transaction(ctx.sessions) as session:
         pending, oldest = session.execute(
@@ -1143,7 +1154,7 @@ def index_status(ctx: Context) -> None:
             )
         ).one()
     toestand = {"ok": "in orde", "missing": "ontbreekt", "corrupt": "beschadigd"}[health.status]
-    click.echo(f"Zoekindex:  {backend.root}")
+    click.echo(f"Zoekindex:  {backend.location}")
     if health.ok:
         click.echo(f"Toestand:   {toestand} (generatie {health.detail}, {health.documenten} items)")
     else:
@@ -1348,3 +1359,29 @@ def _register_vernietiging() -> None:
 
 
 _register_vernietiging()
+
+
+def _register_notify() -> None:
+    """``notify …`` (the notify worker, dead letters, webhooks) lives in web/cli_notify.py
+    (imported here, not at the top, because it imports this module's Context)."""
+    from web.cli_notify import notify
+
+    main.add_command(notify)
+
+
+_register_notify()
+
+
+def _register_demo() -> None:
+    """``demo generate`` (a synthetic municipality) lives in web/cli_demo.py (imported
+    here, not at the top, because it imports this module's Context)."""
+    from web.cli_demo import demo
+
+    main.add_command(demo)
+
+
+_register_demo()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -337,3 +337,42 @@ def unchoose_generic_zaaktype(session: Session, actor, afdeling: Afdeling, ident
         afdeling.code,
         voor={"zaaktype": identificatie},
     )
+
+
+@beheerder_only
+def set_signalering(
+    session: Session, actor, afdeling: Afdeling, *, actief: bool, contact: str = ""
+) -> Afdeling:
+    """Switch the content-free network signal of a department: a new registration about a
+    person here tells the regisseurs of that person's zaken elsewhere to contact
+    ``contact`` (a role and a phone number or mailbox, never a person's case)."""
+    from archive.validation import check_text
+
+    _require_not_closed(afdeling)
+    contact = (contact or "").strip()
+    errors: dict[str, list[str]] = {}
+    check_text(errors, "signaal_contact", contact, max_len=300)
+    if actief and not contact:
+        errors["signaal_contact"] = [
+            "Noem wie de andere afdelingen kunnen bellen of mailen, bijvoorbeeld "
+            "'Regie Veiligheidshuis, 053 123 45 67'."
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+    voor = {
+        "signalering_actief": afdeling.signalering_actief,
+        "signaal_contact": afdeling.signaal_contact,
+    }
+    afdeling.signalering_actief = bool(actief)
+    afdeling.signaal_contact = contact
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "afdeling.signalering_gewijzigd",
+        "afdeling",
+        afdeling.code,
+        voor=voor,
+        na={"signalering_actief": afdeling.signalering_actief, "signaal_contact": contact},
+    )
+    return afdeling

@@ -34,6 +34,10 @@ class Afdeling(Base):
     retentie_reden: Mapped[str] = mapped_column(Text, default="")
     retentie_besluit: Mapped[str] = mapped_column(String(200), default="")
     sjabloon: Mapped[str | None] = mapped_column(String(60))
+    # network signal: a new registration about a person here tells the regisseurs of that
+    # person's zaken in other departments, without content, to contact ``signaal_contact``
+    signalering_actief: Mapped[bool] = mapped_column(default=False)
+    signaal_contact: Mapped[str] = mapped_column(String(300), default="")
     gesloten_op: Mapped[datetime | None]
     aangemaakt_op: Mapped[datetime] = mapped_column(default=utcnow)
 

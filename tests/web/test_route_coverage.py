@@ -41,7 +41,13 @@ from archive.users import create_token
 from search.whoosh_backend import WhooshBackend
 from search.worker import ensure_index
 from tests import corpus, factories
-from tests.web import route_scene_overbrenging, route_scene_uitzonderingen, route_scene_vernietiging
+from tests.web import (
+    route_scene_api_notificaties,
+    route_scene_notificaties,
+    route_scene_overbrenging,
+    route_scene_uitzonderingen,
+    route_scene_vernietiging,
+)
 from zaaktypen import services as catalogus
 from zaaktypen.afdelingen import choose_generic_zaaktype
 
@@ -61,7 +67,8 @@ PUBLIC_ENDPOINTS = {
 # beheerder; ``audit``: needs the role auditor; ``ingelogd``: any logged-in user, who sees
 # only what the policy allows (lists are filtered; forms may refuse with 403);
 # ``catalogus``: the API catalogue/departments — reads for every token, writes beheerder;
-# ``eigen``: a user's own record (the medewerker's API token): anyone else gets 404.
+# ``eigen``: a user's own record (the medewerker's API token): anyone else gets 404;
+# ``afdeling``: world.afdeling itself (following it): absent (404) for a non-member.
 ROUTE_KINDS: list[tuple[str, str]] = [
     (r"^/audit(/|$)", "audit"),
     (r"^/api/v1/archivering(/|$)", "archief"),
@@ -81,6 +88,18 @@ ROUTE_KINDS: list[tuple[str, str]] = [
     (r"^/api/v1/personen/<bsn>$", "zaak"),
     (r"^/(zaken|zaken/nieuw|snelle-registratie|logout|tokens|zoeken|)$", "ingelogd"),
     (r"^/api/v1/(zaken|zoeken)$", "ingelogd"),
+    # notification API: webhooks for administrators; a user's own follows and inbox entries
+    # (anyone else: 404); the lists, "mark all read" and preferences for every token
+    (r"^/api/v1/webhooks(/|$)", "beheer"),
+    (r"^/api/v1/(volgen|inbox)/<int:", "eigen"),
+    (r"^/api/v1/(volgen|inbox|inbox/gelezen|voorkeuren/notificaties)$", "ingelogd"),
+    # notification pages: one's own inbox entries and follows; a person's follow buttons
+    # like the person; a department's for its members (and beheerders); webhooks: /beheer
+    (r"^/inbox/<int:notificatie_id>(/|$)", "eigen"),
+    (r"^/voorkeuren/notificaties/volgen/<int:volging_id>/", "eigen"),
+    (r"^/(inbox|inbox/alles-gelezen|voorkeuren/notificaties)$", "ingelogd"),
+    (r"^/personen/<int:betrokkene_id>/(volgen|niet-meer-volgen)$", "zaak"),
+    (r"^/afdelingen/<code>/", "afdeling"),
 ]
 
 # Who is the authorised visitor for a kind (overridable per path pattern below).
@@ -91,6 +110,7 @@ AUTHORISED = {
     "audit": "auditor",
     "archief": "archivaris",
     "ingelogd": "medewerker",
+    "afdeling": "medewerker",
 }
 # Grant management on a zaak belongs to the department's regie (or a beheerder).
 AUTHORISED_BY_PATH = [(r"^/zaken/<identificatie>/(toegang|machtigingen)", "regisseur")]
@@ -136,6 +156,10 @@ class Scene:
             "hold_id": route_scene_uitzonderingen.hold_id(self),
             "overbrenging_id": route_scene_overbrenging.overbrenging_id(self),
             "lijst_id": route_scene_vernietiging.lijst_id(self),
+            "volging_id": route_scene_api_notificaties.volging_id(self),
+            "notificatie_id": route_scene_api_notificaties.notificatie_id(self),
+            "webhook_id": route_scene_api_notificaties.webhook_id(self),
+            "aflevering_id": route_scene_notificaties.aflevering_id(self),
         }
 
 
@@ -240,6 +264,8 @@ def build_scene(db, world, store, tmp_path: Path, text: str = "") -> Scene:
     route_scene_uitzonderingen.build(db, scene, text)
     route_scene_vernietiging.build(db, scene)
     route_scene_overbrenging.build(db, scene, tmp_path)
+    route_scene_api_notificaties.build(db, scene, text)
+    route_scene_notificaties.build(db, scene, text)
     db.commit()
     return scene
 
@@ -494,6 +520,9 @@ def test_route_obeys_the_access_policy(client, db, scene, rule, method):
             for who in ("buitenstaander", "lezer", "medewerker"):
                 response = visit.call(getattr(w, who))
                 assert response.status_code == 403, _describe(who, response)
+    elif kind == "afdeling":
+        # not a member of world.afdeling: the department is absent for them
+        assert_hidden("buitenstaander", visit.call(w.buitenstaander), visit.api)
     elif kind == "ingelogd":
         for who in ("buitenstaander", "lezer"):
             response = visit.call(getattr(w, who))

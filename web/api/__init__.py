@@ -13,6 +13,7 @@ def register_api(app: Flask) -> None:
     from web.api.archivering import archivering_blp
     from web.api.catalogus import catalogus_blp
     from web.api.core import Api
+    from web.api.notificaties import notificaties_blp, signalering_blp, webhooks_blp
     from web.api.overbrenging import overbrenging_blp
     from web.api.resources import documenten_blp, zaken_blp
     from web.api.uitzonderingen import uitzonderingen_blp
@@ -26,7 +27,7 @@ def register_api(app: Flask) -> None:
             "info": {
                 "description": "Zaakgericht archief: zaken, betrokkenen en documenten; de "
                 "catalogus (zaaktypen, documenttypen, selectielijst) en afdelingen; zoeken en "
-                "het dossier van een persoon. "
+                "het dossier van een persoon; volgen, de inbox met notificaties en webhooks. "
                 "Authenticatie met 'Authorization: Bearer <token>'; fouten als RFC 9457 "
                 "problem details (application/problem+json) met meldingen per veld."
             },
@@ -52,6 +53,9 @@ def register_api(app: Flask) -> None:
         overbrenging_blp,
         uitzonderingen_blp,
         vernietiging_blp,
+        notificaties_blp,
+        webhooks_blp,
+        signalering_blp,
     ):
         # Bearer tokens only, no cookies: CSRF does not apply (and the session cookie is
         # never accepted as authentication, see web.api.auth).
