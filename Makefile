@@ -65,6 +65,15 @@ browser:
 	  $(APT_INSTALL) chromium fonts-liberation
 	fi
 
+# The load generator for benchmarks/api_bench.py (Debian's wrk), installed when missing.
+.PHONY: bench-deps
+bench-deps:
+	@if ! command -v wrk >/dev/null 2>&1; then
+	  echo "wrk ontbreekt: installeren met apt-get"
+	  $(SUDO) apt-get update -q
+	  $(APT_INSTALL) wrk
+	fi
+
 # axe-core for the accessibility checks in the browser test, from the npm registry (not in git).
 AXE_VERSION ?= 4.14.1
 AXE := tests/e2e/vendor/axe-$(AXE_VERSION).min.js

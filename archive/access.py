@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, event, false, or_, select
+from sqlalchemy import ColumnElement, and_, event, false, literal, not_, or_, select, union_all
 from sqlalchemy.orm import Session, object_session
 
 from archive import rollen
@@ -58,20 +58,24 @@ def toegang(user: User, today: date | None = None) -> Toegang:
     if user.id in cache:
         return cache[user.id]
     today = today or date.today()
-    afdelingen = {
-        lid.afdeling_id: (lid.rol, lid.clearance)
-        for lid in session.scalars(select(AfdelingLid).where(AfdelingLid.user_id == user.id))
-    }
-    zaken = {
-        m.zaak_id: (m.rol, m.clearance)
-        for m in session.scalars(
-            select(Machtiging).where(
+    # one round trip, plain rows (this runs on every request: issue 8)
+    rows = session.execute(
+        union_all(
+            select(
+                literal("afdeling"), AfdelingLid.afdeling_id, AfdelingLid.rol, AfdelingLid.clearance
+            ).where(AfdelingLid.user_id == user.id),
+            select(literal("zaak"), Machtiging.zaak_id, Machtiging.rol, Machtiging.clearance).where(
                 Machtiging.user_id == user.id,
                 Machtiging.ingetrokken_op.is_(None),
                 Machtiging.verloopt_op >= today,
-            )
+            ),
         )
-    }
+    ).all()
+    afdelingen = {i: (rol, clearance) for soort, i, rol, clearance in rows if soort == "afdeling"}
+    zaken: dict[int, tuple[str, str]] = {}
+    for soort, i, rol, clearance in rows:
+        if soort == "zaak":  # several grants on one zaak: the last one read, as before
+            zaken[i] = (rol, clearance)
     result = Toegang(afdelingen, zaken)
     cache[user.id] = result
     return result
@@ -97,20 +101,56 @@ def zaak_filter(user: User) -> ColumnElement[bool]:
     """A WHERE clause selecting exactly the zaken ``user`` may see (lists and counts)."""
     if not user.is_active:
         return false()
-    t = toegang(user)
-    clauses = [
-        (Zaak.afdeling_id == afdeling_id)
-        & Zaak.vertrouwelijkheidaanduiding.in_(levels_up_to(clearance))
-        for afdeling_id, (_rol, clearance) in t.afdelingen.items()
-    ]
+    clauses = _afdeling_clauses(user, Zaak.afdeling_id, Zaak.vertrouwelijkheidaanduiding)
+    clauses += _grant_clauses(user)
+    return or_(*clauses) if clauses else false()
+
+
+def _afdeling_clauses(user: User, afdeling_col, niveau_col) -> list[ColumnElement[bool]]:
+    """One clause per clearance, not per department: a user in 20 departments gets one
+    ``afdeling IN (…) AND level IN (…)`` (issue 8: twenty ORs cost more to build and plan
+    than the query took to run)."""
     by_clearance: dict[str, list[int]] = {}
-    for zaak_id, (_rol, clearance) in t.zaken.items():
+    for afdeling_id, (_rol, clearance) in toegang(user).afdelingen.items():
+        by_clearance.setdefault(clearance, []).append(afdeling_id)
+    return [
+        (afdeling_col == ids[0] if len(ids) == 1 else afdeling_col.in_(sorted(ids)))
+        & niveau_col.in_(levels_up_to(clearance))
+        for clearance, ids in sorted(by_clearance.items())
+    ]
+
+
+def _grant_clauses(user: User) -> list[ColumnElement[bool]]:
+    by_clearance: dict[str, list[int]] = {}
+    for zaak_id, (_rol, clearance) in toegang(user).zaken.items():
         by_clearance.setdefault(clearance, []).append(zaak_id)
-    clauses += [
+    return [
         Zaak.id.in_(ids) & Zaak.vertrouwelijkheidaanduiding.in_(levels_up_to(clearance))
         for clearance, ids in by_clearance.items()
     ]
+
+
+def afdeling_filter(user: User, afdeling_col, niveau_col) -> ColumnElement[bool]:
+    """The department part of :func:`zaak_filter`, on any pair of columns holding a
+    department id and a level (``ZaakTelling``'s, for counting without the zaken)."""
+    if not user.is_active:
+        return false()
+    clauses = _afdeling_clauses(user, afdeling_col, niveau_col)
     return or_(*clauses) if clauses else false()
+
+
+def grant_only_filter(user: User) -> ColumnElement[bool] | None:
+    """On ``Zaak``: the zaken ``user`` reaches through a grant and not through a
+    department; ``None`` when there are none to ask for. With :func:`afdeling_filter` on
+    ``Zaak`` it selects exactly :func:`zaak_filter`, each zaak once — so a count may add a
+    sum over ``ZaakTelling`` and a count of these."""
+    if not user.is_active:
+        return None
+    grants = _grant_clauses(user)
+    if not grants:
+        return None
+    departments = afdeling_filter(user, Zaak.afdeling_id, Zaak.vertrouwelijkheidaanduiding)
+    return and_(or_(*grants), not_(departments))
 
 
 def can_view_zaak(user: User, zaak: Zaak) -> bool:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from archive import audit, rollen
 from archive.db import utcnow
@@ -232,19 +232,33 @@ def revoke_token(session: Session, actor: User | None, token_id: int) -> ApiToke
     return token
 
 
-def user_for_token(session: Session, secret: str) -> User | None:
-    """The active user behind a valid, unexpired, unrevoked token."""
+# How stale ``ApiToken.laatst_gebruikt_op`` may get. Writing it on every request made each
+# API read a write transaction, and concurrent requests with one token queued on that row's
+# lock (issue 8: 16 clients were served one at a time); a minute is precise enough to see
+# which tokens are in use.
+TOKEN_GEBRUIK_RESOLUTIE = timedelta(minutes=1)
+
+
+def user_for_token(session: Session, secret: str, *, now: datetime | None = None) -> User | None:
+    """The active user behind a valid, unexpired, unrevoked token. The moment of last use
+    is recorded at most once per ``TOKEN_GEBRUIK_RESOLUTIE``."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(secret)))
-    now = utcnow()
+    token = session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == _hash_token(secret))
+        .options(joinedload(ApiToken.user))
+    )
+    now = now or utcnow()
     if token is None or token.ingetrokken_op is not None:
         return None
     if token.verloopt_op is not None and token.verloopt_op <= now:
         return None
     if not token.user.active:
         return None
-    token.laatst_gebruikt_op = now
+    last = token.laatst_gebruikt_op
+    if last is None or not (now - TOKEN_GEBRUIK_RESOLUTIE < last <= now):
+        token.laatst_gebruikt_op = now
     return token.user
 
 

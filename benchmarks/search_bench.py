@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/search_bench.py              # 10k documents
     .venv/bin/python benchmarks/search_bench.py --size 100000 --dir /tmp/ix100k
     .venv/bin/python benchmarks/search_bench.py --size 100000 --dir /tmp/ix100k --reuse
+    .venv/bin/python benchmarks/search_bench.py --backend postgres --size 100000 \
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_zoek [--reuse]
 
 Generates 20 departments, zaken (1 per 8 documents), persons (1 per 4 zaken) and documents
 of realistic length (log-normal, median ~350 words, a few of several thousand), indexes
@@ -13,6 +15,10 @@ user is a member of 3 of the 20 departments with 2 grants (every query is access
 as in the app); "all" is a user in all 20. Every query computes the exact total, the
 facets and the highlighted first page of 20, as the results page does. ``--reuse``
 measures again on an index built before (the corpus is deterministic, seed 42).
+
+``--backend postgres`` runs the same corpus and queries on ``PostgresBackend`` in the
+database of ``--database-url`` (its own database: the search schema is created there and
+the index tables are replaced by the build).
 """
 
 from __future__ import annotations
@@ -26,7 +32,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from search.backend import LEVELS, IndexDocument, Rechten, ZaakLink, Zoekvraag
-from search.whoosh_backend import WhooshBackend
 
 STAMMEN = [
     "woning",
@@ -286,6 +291,19 @@ def measure(backend, rechten, queries, repeat: int, **vraag) -> tuple[float, flo
     return statistics.median(times), p95, total // max(1, repeat * len(queries))
 
 
+def open_backend(args, tmp: Path):
+    if args.backend == "whoosh":
+        from search.whoosh_backend import WhooshBackend
+
+        return WhooshBackend(args.dir or tmp / "index")
+    from archive.db import make_engine, make_session_factory
+    from search.postgres_backend import PostgresBackend
+
+    backend = PostgresBackend(make_session_factory(make_engine(args.database_url)))
+    backend.ensure_schema()
+    return backend
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10_000, help="number of documents")
@@ -302,9 +320,22 @@ def main() -> None:
         action="store_true",
         help="index in generation order instead of the rebuild order (by department)",
     )
+    parser.add_argument(
+        "--backend",
+        choices=("whoosh", "postgres"),
+        default="whoosh",
+        help="the search backend to measure (default: whoosh)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="PostgreSQL database for --backend postgres (a database of its own)",
+    )
     args = parser.parse_args()
-    if args.reuse and args.dir is None:
+    if args.reuse and args.dir is None and args.backend == "whoosh":
         parser.error("--reuse needs --dir")
+    if args.backend == "postgres" and not (args.database_url or "").startswith("postgresql"):
+        parser.error("--backend postgres needs --database-url postgresql+psycopg://…")
 
     t0 = time.perf_counter()
     items, personen = generate(args.size)
@@ -314,7 +345,7 @@ def main() -> None:
         f"generated {len(items)} items ({args.size} documents) in {time.perf_counter() - t0:.1f}s"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        backend = WhooshBackend(args.dir or Path(tmp) / "index")
+        backend = open_backend(args, Path(tmp))
         if not args.reuse:
             t0 = time.perf_counter()
             backend.rebuild(items)

@@ -23,6 +23,33 @@ FACETS = ("zaaktype", "afdeling", "jaar", "informatieobjecttype")
 Soort = Literal["zaak", "document", "persoon"]
 
 
+class IndexMissing(RuntimeError):
+    """There is no usable index yet (first start, its directory or tables were removed)."""
+
+
+# highlight markers inside a backend: control characters no stored text contains
+HIT_START, HIT_END = "\x02", "\x03"
+
+
+def segments(marked: str) -> list[tuple[str, bool]]:
+    """Text with HIT_START/HIT_END markers as (text, highlighted) segments: the caller
+    escapes each segment, so no markup from an indexed text reaches a page."""
+    out: list[tuple[str, bool]] = []
+    rest = marked
+    while rest:
+        start = rest.find(HIT_START)
+        if start < 0:
+            out.append((rest, False))
+            break
+        if start:
+            out.append((rest[:start], False))
+        end = rest.find(HIT_END, start)
+        end = len(rest) if end < 0 else end
+        out.append((rest[start + 1 : end], True))
+        rest = rest[end + 1 :]
+    return [(t, h) for t, h in out if t]
+
+
 def rank(level: str) -> int:
     """The position of a vertrouwelijkheidaanduiding in the ordered list (openbaar = 0)."""
     return LEVELS.index(level)
@@ -171,6 +198,10 @@ CatchUp = Callable[[], tuple[Iterable[IndexDocument], Iterable[str]]]
 @runtime_checkable
 class SearchBackend(Protocol):
     """A search engine holding zaken, documents and persons, filtered by access."""
+
+    @property
+    def location(self) -> str:
+        """Where the index lives, for status lines and logs (a directory, a database)."""
 
     def index(self, docs: Iterable[IndexDocument]) -> int:
         """Add or replace items (by key); returns how many were written."""

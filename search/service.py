@@ -60,7 +60,7 @@ def search(
     ``filters``: types, zaaktype, afdeling, jaar, informatieobjecttype (each a value or a
     list), van/tot (dates). An unreadable query gives an empty result with ``fout``.
     """
-    from search.whoosh_backend import IndexMissing
+    from search.backend import IndexMissing
 
     filters = filters or {}
     vraag = Zoekvraag(

@@ -59,16 +59,20 @@ from whoosh.analysis import (
 from whoosh.support.charset import accent_map
 
 from search.backend import (
+    HIT_END,
+    HIT_START,
     LEVELS,
     CatchUp,
     Gezondheid,
     IndexDocument,
+    IndexMissing,
     Progress,
     Rechten,
     Treffer,
     Zoekresultaat,
     Zoekvraag,
     rank,
+    segments,
 )
 from search.whoosh_sets import SegmentColumns, SetEvaluator
 
@@ -80,16 +84,12 @@ CURRENT = "CURRENT"
 LOCK_FILE = "write.lock"
 MAX_TOP = len(LEVELS) - 1
 STORED_TEXT_CHARS = 20_000  # enough for snippets; the whole text is indexed
-_HIT_START, _HIT_END = "\x02", "\x03"
+_HIT_START, _HIT_END = HIT_START, HIT_END
 PAIR_SEPARATOR = "-"  # the tokenizer never yields it inside a word
 PAIR_FIELDS = {"tekst": "tekst_paren"}  # phrases on tekst use its word pairs
 # words of tekst are matched in a copy without positions: its posting blocks are several
 # times smaller to read; tekst keeps the positions for phrase checks and highlighting
 MATCH_FIELDS = {"tekst": "tekst_woorden"}
-
-
-class IndexMissing(RuntimeError):
-    """There is no usable index yet (first start, or its directory was deleted)."""
 
 
 def dutch_analyzer():
@@ -224,23 +224,6 @@ class _SegmentFormatter(highlight.Formatter):
         return f"{_HIT_START}{highlight.get_text(text, token, replace)}{_HIT_END}"
 
 
-def _segments(marked: str) -> list[tuple[str, bool]]:
-    out: list[tuple[str, bool]] = []
-    rest = marked
-    while rest:
-        start = rest.find(_HIT_START)
-        if start < 0:
-            out.append((rest, False))
-            break
-        if start:
-            out.append((rest[:start], False))
-        end = rest.find(_HIT_END, start)
-        end = len(rest) if end < 0 else end
-        out.append((rest[start + 1 : end], True))
-        rest = rest[end + 1 :]
-    return [(t, h) for t, h in out if t]
-
-
 class WhooshBackend:
     """The Whoosh implementation of :class:`search.backend.SearchBackend`."""
 
@@ -266,6 +249,11 @@ class WhooshBackend:
         self._segment_cache: dict[tuple[str, str], object] = {}
         self._vocabulary = _Vocabulary()
         self._parser = self._make_parser()
+
+    @property
+    def location(self) -> str:
+        """Where the index lives (for status lines and logs)."""
+        return str(self.root)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -347,6 +335,9 @@ class WhooshBackend:
     def _write(self, ix: index.Index, docs: Iterable[IndexDocument], keys: Iterable[str]) -> int:
         writer = ix.writer(timeout=30.0)
         count = 0
+        # one version per key: update_document does not replace a document added by the
+        # same writer, so a key given twice would stay in the index twice
+        docs = list({doc.key: doc for doc in docs}.values())
         try:
             for key in keys:
                 writer.delete_by_term("key", key)
@@ -743,11 +734,14 @@ class WhooshBackend:
             window,
             terms,
             self.schema["tekst"].analyzer,
-            highlight.ContextFragmenter(maxchars=240, surround=60),
+            # a title whole, also what precedes its first word ("(Concept) brief")
+            highlight.WholeFragmenter()
+            if whole
+            else highlight.ContextFragmenter(maxchars=240, surround=60),
             _SegmentFormatter(),
             top=2,
         )
-        return _segments(marked) if marked else []
+        return segments(marked) if marked else []
 
     def _hit(self, stored: dict, score: float, terms: dict[str, frozenset[str]]) -> Treffer:
         tekst = stored.get("tekst", "")

@@ -155,7 +155,7 @@ def ensure_index(
 
 
 def _step(session_factory, backend, batch, close_sessions) -> int:
-    from search.whoosh_backend import IndexMissing
+    from search.backend import IndexMissing
 
     try:
         return process_outbox(session_factory, backend, batch, close_sessions=close_sessions)

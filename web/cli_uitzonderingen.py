@@ -209,9 +209,9 @@ def exception_add(
 
     backend = None
     if scope == "zoekselectie":
-        from search.whoosh_backend import WhooshBackend
+        from search import make_backend
 
-        backend = WhooshBackend(ctx.settings.index_dir)
+        backend = make_backend(ctx.settings, ctx.sessions)  # SEARCH_BACKEND
     with transaction(ctx.sessions) as session:
         u, changed = uitzonderingen.add_exception(
             session,

@@ -1,4 +1,7 @@
-"""Fixtures for search tests: a real Whoosh index in tmp_path on the test database."""
+"""Fixtures for search tests: every test that asks for ``backend`` runs twice, on a real
+Whoosh index in tmp_path and on the PostgreSQL backend (its tables in the test's own
+database, inside the test's transaction) — the latter only when the tests run on
+PostgreSQL (TEST_DATABASE_URL)."""
 
 from __future__ import annotations
 
@@ -7,14 +10,33 @@ from datetime import date
 import pytest
 
 from archive.zaken import BetrokkeneGegevens, add_betrokkene
-from search.whoosh_backend import WhooshBackend
+from search.backend import SearchBackend
 from search.worker import process_outbox, rebuild_from_database
 from tests import corpus, factories
+from tests.databases import backend as database_backend
+
+BACKENDS = ["whoosh", "postgres"]
 
 
-@pytest.fixture
-def backend(tmp_path) -> WhooshBackend:
-    return WhooshBackend(tmp_path / "index")
+def make_backend(kind: str, request, tmp_path) -> SearchBackend:
+    """A fresh, empty backend of ``kind`` for this test (``postgres`` needs PostgreSQL)."""
+    if kind == "whoosh":
+        from search.whoosh_backend import WhooshBackend
+
+        return WhooshBackend(tmp_path / "index")
+    if database_backend() != "postgresql":
+        pytest.skip("the PostgreSQL search backend needs TEST_DATABASE_URL=postgresql+…")
+    from search.postgres_backend import PostgresBackend
+
+    db = request.getfixturevalue("db")
+    made = PostgresBackend(lambda: db, close_sessions=False)
+    made.ensure_schema()
+    return made
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, tmp_path) -> SearchBackend:
+    return make_backend(request.param, request, tmp_path)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 Like tests/web/test_cli.py: the commands open their own connections and commit, so each
 test has a database of its own (``isolated_database``) and a data directory in tmp_path.
+Every test runs with SEARCH_BACKEND=whoosh and (on PostgreSQL) SEARCH_BACKEND=postgres.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from archive.db import make_engine, make_session_factory, transaction
 from archive.migrate import upgrade
 from archive.models import SearchOutbox, ToegangslogRegel
 from tests import corpus, factories
+from tests.databases import backend as database_backend
+from tests.search.conftest import BACKENDS
 from web.cli import main
 
 
@@ -27,6 +30,7 @@ class Cli:
     runner: CliRunner
     factory: object
     data_dir: Path
+    search_backend: str
 
     def __call__(self, *args: str) -> Result:
         result = self.runner.invoke(main, list(args), catch_exceptions=False)
@@ -37,8 +41,11 @@ class Cli:
         return transaction(self.factory)
 
 
-@pytest.fixture
-def cli(isolated_database, tmp_path, monkeypatch) -> Iterator[Cli]:
+@pytest.fixture(params=BACKENDS)
+def cli(request, isolated_database, tmp_path, monkeypatch) -> Iterator[Cli]:
+    if request.param == "postgres" and database_backend() != "postgresql":
+        pytest.skip("the PostgreSQL search backend needs TEST_DATABASE_URL=postgresql+…")
+    monkeypatch.setenv("SEARCH_BACKEND", request.param)
     data_dir = tmp_path / "var"
     monkeypatch.setenv("DOSSIERHUIS_DATA_DIR", str(data_dir))
     monkeypatch.setenv("DATABASE_URL", isolated_database)
@@ -48,7 +55,7 @@ def cli(isolated_database, tmp_path, monkeypatch) -> Iterator[Cli]:
     engine = make_engine(isolated_database)
     upgrade(engine)
     try:
-        yield Cli(CliRunner(), make_session_factory(engine), data_dir)
+        yield Cli(CliRunner(), make_session_factory(engine), data_dir, request.param)
     finally:
         engine.dispose()
 
@@ -171,8 +178,14 @@ def test_search_index_dir_from_the_environment(cli, archief, tmp_path, monkeypat
     elders = tmp_path / "elders"
     monkeypatch.setenv("SEARCH_INDEX_DIR", str(elders))
     assert cli("reindex").exit_code == 0
-    assert (elders / "CURRENT").is_file() and not (cli.data_dir / "index").exists()
-    assert str(elders) in cli("index", "status").output
+    assert not (cli.data_dir / "index").exists()
+    status = cli("index", "status")
+    if cli.search_backend == "whoosh":
+        assert (elders / "CURRENT").is_file()
+        assert str(elders) in status.output
+    else:  # the index is in the database: nothing on this server's disk
+        assert not elders.exists()
+        assert "PostgreSQL" in status.output and status.exit_code == 0
 
 
 def test_serve_starts_the_in_process_worker_unless_extern(cli, monkeypatch):
@@ -191,7 +204,8 @@ def test_serve_starts_the_in_process_worker_unless_extern(cli, monkeypatch):
     assert result.exit_code == 0, result.output
     [worker] = seen
     assert worker is not None and not worker.thread.is_alive()  # stopped when serving ends
-    assert (cli.data_dir / "index" / "CURRENT").is_file()  # the missing index was built
+    assert cli("index", "status").exit_code == 0  # the missing index was built
+    assert (cli.data_dir / "index" / "CURRENT").is_file() == (cli.search_backend == "whoosh")
 
     monkeypatch.setenv("SEARCH_WORKER", "extern")
     seen.clear()

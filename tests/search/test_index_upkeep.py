@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import threading
@@ -23,6 +22,8 @@ from search.worker import (
     start_in_process_worker,
 )
 from tests import corpus, factories
+from tests.databases import backend as database_backend
+from tests.search.conftest import BACKENDS
 
 
 def run(db, backend, user, q=""):
@@ -115,7 +116,7 @@ def test_reindex_gives_the_same_results(db, world, build, backend, sync):
 def test_missing_index_is_detected_and_rebuilt(db, world, build, backend, sync, caplog):
     zaak = build.zaak("Signaal Informatieplein")
     sync()
-    shutil.rmtree(backend.root)
+    backend.destroy()
     assert backend.health().status == "missing"
     result = run(db, backend, world.medewerker, "informatieplein")
     assert result.total == 0 and result.fout
@@ -128,14 +129,27 @@ def test_missing_index_is_detected_and_rebuilt(db, world, build, backend, sync, 
     assert ensure_index(lambda: db, backend, close_sessions=False) == "ok"
 
 
+def _corrupt(backend, db):
+    """Damage the live index the way each engine can be damaged; returns the backend as a
+    server would open it at start-up."""
+    if isinstance(backend, WhooshBackend):
+        live = backend.root / backend.health().detail
+        for path in live.iterdir():
+            if path.suffix in (".seg", ".trm", ".pst", ".toc"):
+                path.write_bytes(b"kapot")
+        return WhooshBackend(backend.root)
+    from sqlalchemy import text
+
+    from search.postgres_backend import PostgresBackend
+
+    db.execute(text("DROP TABLE zoekitem_zaak"))  # a table lost (say, a careless restore)
+    return PostgresBackend(lambda: db, close_sessions=False)
+
+
 def test_corrupt_index_is_detected_and_rebuilt(db, world, build, backend, sync):
     build.zaak("Signaal Informatieplein")
     sync()
-    live = backend.root / backend.health().detail
-    for path in live.iterdir():
-        if path.suffix in (".seg", ".trm", ".pst", ".toc"):
-            path.write_bytes(b"kapot")
-    fresh = WhooshBackend(backend.root)  # as at start-up
+    fresh = _corrupt(backend, db)
     assert fresh.health().status == "corrupt"
     ensure_index(lambda: db, fresh, close_sessions=False)
     assert fresh.health().ok
@@ -144,7 +158,7 @@ def test_corrupt_index_is_detected_and_rebuilt(db, world, build, backend, sync):
 
 def test_worker_rebuilds_when_the_index_is_gone(db, world, build, backend, sync):
     build.zaak("Nieuwe casus")
-    shutil.rmtree(backend.root)
+    backend.destroy()
     from search.worker import _step
 
     _step(lambda: db, backend, 500, False)
@@ -176,6 +190,8 @@ for n in range(int(sys.argv[2]), int(sys.argv[3])):
 
 
 def test_concurrent_writers_queue_and_lose_nothing(tmp_path):
+    """Whoosh only: the fcntl file lock between threads and a second process (the
+    PostgreSQL backend's advisory lock: tests/search/test_postgres_backend.py)."""
     root = tmp_path / "index"
     WhooshBackend(root).rebuild([])
     process = subprocess.Popen([sys.executable, "-c", WRITER, str(root), "1000", "1030"])
@@ -206,8 +222,7 @@ def test_concurrent_writers_queue_and_lose_nothing(tmp_path):
     assert backend.search(Zoekvraag(q="woord1029"), rechten).total == 1
 
 
-def test_search_keeps_working_during_a_rebuild(tmp_path):
-    backend = WhooshBackend(tmp_path / "index")
+def test_search_keeps_working_during_a_rebuild(backend):
     backend.rebuild([_item(1)])
     rechten = Rechten({1: ("lezen", "openbaar")}, {})
     seen = []
@@ -221,11 +236,21 @@ def test_search_keeps_working_during_a_rebuild(tmp_path):
 
 
 @pytest.mark.concurrency
-def test_in_process_worker_makes_a_filed_document_findable_quickly(isolated_database, tmp_path):
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_in_process_worker_makes_a_filed_document_findable_quickly(
+    kind, isolated_database, tmp_path
+):
+    if kind == "postgres" and database_backend() != "postgresql":
+        pytest.skip("the PostgreSQL search backend needs TEST_DATABASE_URL=postgresql+…")
     engine = make_engine(isolated_database)
     upgrade(engine)
     factory = make_session_factory(engine)
-    backend = WhooshBackend(tmp_path / "index")
+    if kind == "whoosh":
+        backend = WhooshBackend(tmp_path / "index")
+    else:
+        from search.postgres_backend import PostgresBackend
+
+        backend = PostgresBackend(factory)
     with transaction(factory) as s:
         world = factories.World.build(s)
         zaak = factories.make_zaak(

@@ -1,4 +1,5 @@
-"""Dutch analysis and the query language, on a real Whoosh index (no database needed)."""
+"""Dutch analysis and the query language, on each backend: a real Whoosh index (no
+database needed) and the PostgreSQL backend (on PostgreSQL only)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from search.backend import IndexDocument, Rechten, ZaakLink, Zoekvraag
-from search.whoosh_backend import WhooshBackend
+from search.backend import IndexDocument, Rechten, SearchBackend, ZaakLink, Zoekvraag
+from tests.search.conftest import BACKENDS, make_backend
 
 ALLES = Rechten({1: ("behandelen", "zeer_geheim"), 2: ("behandelen", "zeer_geheim")}, {})
 
@@ -16,9 +17,9 @@ def link(zaak_id=1, afdeling_id=1, code="RIEC", zaaktype="ZT-SIGNAAL", niveau=2)
     return ZaakLink(zaak_id, afdeling_id, code, zaaktype, niveau)
 
 
-@pytest.fixture
-def index(tmp_path) -> WhooshBackend:
-    backend = WhooshBackend(tmp_path / "index")
+@pytest.fixture(params=BACKENDS)
+def index(request, tmp_path) -> SearchBackend:
+    backend = make_backend(request.param, request, tmp_path)
     backend.rebuild(
         [
             IndexDocument(
