@@ -24,6 +24,7 @@ from datetime import timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from archive.achtergrond import InProcessLoop
 from archive.db import utcnow
 from archive.models import SearchOutbox
 from search import documents
@@ -196,9 +197,8 @@ def run_worker(
         wake.wait(pause)
 
 
-class InProcessWorker:
-    """A daemon thread running :func:`run_worker`; ``wake()`` after a commit that wrote
-    outbox rows makes it run at once instead of at the next poll."""
+class InProcessWorker(InProcessLoop):
+    """:func:`run_worker` on a daemon thread (see :class:`archive.achtergrond.InProcessLoop`)."""
 
     def __init__(
         self,
@@ -210,54 +210,14 @@ class InProcessWorker:
     ) -> None:
         self.session_factory = session_factory
         self.backend = backend
-        self.poll_interval = poll_interval
         self.close_sessions = close_sessions
-        self.stop_event = threading.Event()
-        self.wake_event = threading.Event()
-        self._rounds = threading.Condition()
-        self._started = 0
-        self._finished = 0
-        self._current = 0
-        self.thread = threading.Thread(
-            target=run_worker,
-            name="dossierhuis-zoekindex",
-            args=(self.stop_event, poll_interval, session_factory, backend),
-            kwargs={
-                "wake_event": self.wake_event,
-                "close_sessions": close_sessions,
-                "on_round": self._on_round,
-            },
-            daemon=True,
+        super().__init__(
+            "dossierhuis-zoekindex",
+            run_worker,
+            poll_interval,
+            (session_factory, backend),
+            {"close_sessions": close_sessions},
         )
-
-    def _on_round(self, phase: str) -> None:
-        with self._rounds:
-            if phase == "start":
-                self._started += 1
-                self._current = self._started
-            else:
-                self._finished = self._current
-                self._rounds.notify_all()
-
-    def sync(self, timeout: float = 10.0) -> bool:
-        """Wake the worker and wait until a round that started after this call ended:
-        then everything committed before the call is in the index."""
-        with self._rounds:
-            target = self._started + 1
-            self.wake()
-            return self._rounds.wait_for(lambda: self._finished >= target, timeout)
-
-    def start(self) -> InProcessWorker:
-        self.thread.start()
-        return self
-
-    def wake(self) -> None:
-        self.wake_event.set()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self.stop_event.set()
-        self.wake_event.set()
-        self.thread.join(timeout)
 
 
 def start_in_process_worker(app_or_factory, backend: SearchBackend, poll_interval: float = 0.5):

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from archive.achtergrond import InProcessLoop
 from archive.db import utcnow
 from archive.models import NotificatieGebeurtenis
 from archive.notificaties import bezorging, mail, opschonen, soorten, webhooks
@@ -153,48 +154,10 @@ def run_worker(
         wake.wait(pause)
 
 
-class InProcessNotifyWorker:
-    """A daemon thread running :func:`run_worker`; ``wake()`` after a commit with events."""
+class InProcessNotifyWorker(InProcessLoop):
+    """:func:`run_worker` on a daemon thread; ``wake()`` after a commit with events."""
 
     def __init__(self, session_factory: SessionFactory, settings, poll_interval: float = 2.0):
-        self.stop_event = threading.Event()
-        self.wake_event = threading.Event()
-        self._rounds = threading.Condition()
-        self._started = 0
-        self._finished = 0
-        self._current = 0
-        self.thread = threading.Thread(
-            target=run_worker,
-            name="dossierhuis-notificaties",
-            args=(self.stop_event, poll_interval, session_factory, settings),
-            kwargs={"wake_event": self.wake_event, "on_round": self._on_round},
-            daemon=True,
+        super().__init__(
+            "dossierhuis-notificaties", run_worker, poll_interval, (session_factory, settings)
         )
-
-    def _on_round(self, phase: str) -> None:
-        with self._rounds:
-            if phase == "start":
-                self._started += 1
-                self._current = self._started
-            else:
-                self._finished = self._current
-                self._rounds.notify_all()
-
-    def sync(self, timeout: float = 10.0) -> bool:
-        """Wake and wait for a round that started after this call to end."""
-        with self._rounds:
-            target = self._started + 1
-            self.wake()
-            return self._rounds.wait_for(lambda: self._finished >= target, timeout)
-
-    def start(self) -> InProcessNotifyWorker:
-        self.thread.start()
-        return self
-
-    def wake(self) -> None:
-        self.wake_event.set()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self.stop_event.set()
-        self.wake_event.set()
-        self.thread.join(timeout)
