@@ -1533,6 +1533,17 @@ def aangemaakt_door(wie: list[tuple[int, str]], rng: random.Random) -> int:
     return wie[_below(rng, len(wie))][0]
 
 
+def refresh_statistics(session: Session) -> None:
+    """Give the query planner statistics for the rows just loaded.
+
+    Autovacuum analyses a table only some time after a bulk load; until then PostgreSQL
+    plans with an empty table's estimates (measured at 1,000,000 zaken: the API's zaken
+    list took 600 ms with a bitmap scan of every visible zaak instead of 0.5 ms walking the
+    primary key backwards). SQLite's ANALYZE fills sqlite_stat1 for the same reason.
+    """
+    session.execute(text("ANALYZE"))
+
+
 def generate(
     session: Session,
     store: BlobStore,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import socket
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
@@ -176,8 +177,14 @@ def init(ctx: Context, demo: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adres om op te luisteren.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256))
+@click.option(
+    "--reuse-port",
+    is_flag=True,
+    help="Deel de poort met andere 'serve'-processen op deze machine (SO_REUSEPORT): de "
+    "kernel verdeelt de verbindingen. Start er zo één per processorkern.",
+)
 @with_context
-def serve(ctx: Context, host: str, port: int, threads: int) -> None:
+def serve(ctx: Context, host: str, port: int, threads: int, reuse_port: bool) -> None:
     """Start de webserver.
 
     Waitress: een productiewaardige WSGI-server; zet er TLS (een reverse proxy) voor.
@@ -197,6 +204,10 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = create_app(ctx.settings)
+    # bound before any worker starts: a port in use stops here with nothing to clean up
+    listen = (
+        {"sockets": [_shared_socket(host, port)]} if reuse_port else {"host": host, "port": port}
+    )
     if ctx.settings.notify_worker == "in-process":
         start_notify_worker(app)
     else:
@@ -213,13 +224,28 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Dossierhuis draait op http://{shown}:{port} (stoppen met Ctrl+C)")
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="Dossierhuis")
+        waitress.serve(app, threads=threads, ident="Dossierhuis", **listen)
     finally:
         stop_notify_worker(app)
         stop_search_worker(app)
         engine = app.extensions.get("dossierhuis.engine")
         if engine is not None:
             engine.dispose()  # close the pool's connections now, not at some later GC
+
+
+def _shared_socket(host: str, port: int) -> socket.socket:
+    """A listening socket other processes may bind too: one Python process runs one core
+    (the GIL), so a machine's cores are used by one server process each on one port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise click.ClickException(f"Kan niet luisteren op {host}:{port}: {exc.strerror}.") from exc
+    sock.listen(1024)
+    return sock
 
 
 @main.group()

@@ -87,7 +87,7 @@ def generate(
     'dossierhuis reindex' (of geef --reindex). De wachtwoorden van de accounts komen in
     demo-wachtwoorden.txt in de datamap.
     """
-    from archive.generator import Omvang, generate
+    from archive.generator import Omvang, generate, refresh_statistics
 
     settings = ctx.settings
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -104,6 +104,8 @@ def generate(
         samenvatting = generate(session, ctx.store(), omvang, progress=bar.update, methode=bulk)
         # Written before the commit: if this fails, no accounts exist whose password is lost.
         _write_passwords(password_file, samenvatting.wachtwoorden)
+    with transaction(ctx.sessions) as session:
+        refresh_statistics(session)
     seconden = time.perf_counter() - started
     rijen = samenvatting.rijen
     click.echo(

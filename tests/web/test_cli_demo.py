@@ -6,7 +6,7 @@ import json
 import re
 import stat
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from archive import access
 from archive.models import Document, DocumentVersie, SearchOutbox, User, Zaak
@@ -70,6 +70,24 @@ def test_generate_without_reindex_says_how_to_build_the_index(cli):  # noqa: F81
     assert due.exit_code == 0, due.output
     printed = re.search(r"te vernietigen \(archiefactiedatum verstreken\): (\d+)", result.output)
     assert int(printed[1]) == json.loads(due.output)["count"] > 0
+
+
+def test_generate_leaves_planner_statistics_for_the_loaded_tables(cli):  # noqa: F811
+    """Without them PostgreSQL plans the zaken list as for an empty table (600 ms at 1M)."""
+    result = cli(*ARGS)
+    assert result.exit_code == 0, result.output
+    with cli.session() as s:
+        if backend() == "postgresql":
+            analysed = s.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL "
+                    "AND relname IN ('zaak', 'document', 'betrokkene', 'rol')"
+                )
+            )
+            assert analysed == 4
+        else:
+            tables = set(s.scalars(text("SELECT DISTINCT tbl FROM sqlite_stat1")))
+            assert {"zaak", "document", "betrokkene", "rol"} <= tables
 
 
 def test_generate_refuses_impossible_sizes_with_a_message(cli):  # noqa: F811

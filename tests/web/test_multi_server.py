@@ -82,8 +82,10 @@ def _wait_for(check: Callable[[], bool], what: str) -> None:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], log: Path):
-        self.port = _free_port()
+    def __init__(
+        self, env: dict[str, str], log: Path, *, port: int | None = None, extra: tuple = ()
+    ):
+        self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log.open("w")
         self.process = subprocess.Popen(
@@ -94,6 +96,7 @@ class Server:
                 str(self.port),
                 "--threads",
                 "4",
+                *extra,
             ],
             env=env,
             stdout=self.log,
