@@ -155,6 +155,7 @@ def main() -> None:
     parser.add_argument("--search-backend", choices=("postgres", "whoosh"), default="postgres")
     parser.add_argument("--users", default="medewerker001,bench-alle")
     parser.add_argument("--repeat", type=int, default=3, help="rounds over every query")
+    parser.add_argument("--cases", type=int, default=30, help="queries of each kind (≤ 30)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args()
 
@@ -178,7 +179,7 @@ def main() -> None:
     rows = []
     for username in usernames:
         print(f"{username}: drawing queries …", file=sys.stderr, flush=True)
-        queries = build_queries(factory, username, rng)
+        queries = {k: v[: args.cases] for k, v in build_queries(factory, username, rng).items()}
         rows += measure(factory, backend, username, queries, args.repeat)
     engine.dispose()
     summary = {

@@ -1,4 +1,4 @@
-"""PDF inspection: open with pikepdf (read-only), record facts and risks, extract text with pypdf.
+"""PDF inspection: open with pikepdf (read-only), record facts and risks, extract text with PDFium.
 
 The original bytes are what gets archived; nothing here saves or rewrites the PDF. Active
 content (JavaScript, launch actions, embedded files) is flagged so viewers can warn, not
@@ -8,12 +8,13 @@ silently stripped from the record.
 from __future__ import annotations
 
 import contextlib
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import pikepdf
-import pypdf
+import pypdfium2 as pdfium
 
 from archive.ingest import refusals
 
@@ -146,22 +147,46 @@ def _metadata(pdf: pikepdf.Pdf) -> dict:
     return facts
 
 
+# PDFium is not thread-safe, not even across documents (pypdfium2's documentation:
+# concurrent calls crash or corrupt the process), and waitress serves uploads on several
+# threads: every PDFium call of this process happens under this lock, objects closed in it.
+_PDFIUM = threading.Lock()
+
+
 def _extract_text(path: Path) -> str:
+    """The text layer, page by page, with PDFium (pypdfium2): 3× faster than pypdf on the
+    filing benchmark's PDFs, where text extraction was half of the filing time (issue 8).
+    Lines end in ``\n``; a page that cannot be read is skipped, not the document."""
+    with _PDFIUM:
+        return _extract_text_locked(path)
+
+
+def _extract_text_locked(path: Path) -> str:
     parts: list[str] = []
     size = 0
     try:
-        reader = pypdf.PdfReader(path)
-        for page in reader.pages:
+        document = pdfium.PdfDocument(path)
+    except Exception:  # pikepdf opened it; no text layer PDFium can read is no refusal
+        return ""
+    try:
+        for index in range(len(document)):
             try:
-                text = page.extract_text() or ""
+                page = document[index]
+                textpage = page.get_textpage()
+                try:
+                    text = textpage.get_text_bounded()
+                finally:
+                    textpage.close()
+                    page.close()
             except Exception:  # one bad content stream must not lose the rest
                 continue
+            text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
             parts.append(text)
             size += len(text)
             if size >= MAX_TEKST:
                 break
-    except Exception:
-        pass
+    finally:
+        document.close()
     return "\n".join(parts)[:MAX_TEKST]
 
 

@@ -137,6 +137,27 @@ def test_pdf_without_text_layer_is_flagged(tmp_path):
     assert result.tekst is None
 
 
+def test_pdf_text_is_extracted_per_page_with_plain_line_ends(tmp_path):
+    result = inspect(corpus.normal_pdf(tmp_path / "brief.pdf", "Besluit over café De Zwaan", 3))
+    assert result.tekst.split("\n") == [
+        f"Besluit over café De Zwaan (pagina {n})" for n in (1, 2, 3)
+    ]
+    assert "\r" not in result.tekst
+
+
+def test_pdf_text_from_many_threads_at_once_is_each_file_own_text(tmp_path):
+    """PDFium is not thread-safe; waitress files uploads on several threads at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = [
+        corpus.normal_pdf(tmp_path / f"d{i}.pdf", f"Document nummer {i}", 4) for i in range(16)
+    ]
+    with ThreadPoolExecutor(8) as pool:
+        texts = list(pool.map(lambda p: inspect(p).tekst, paths * 4))
+    assert texts == [inspect(p).tekst for p in paths] * 4
+    assert all(f"Document nummer {i}" in texts[i] for i in range(16))
+
+
 def test_pdfa_claim_and_xmp_are_recorded(tmp_path):
     path = corpus.pdfa_claim_pdf(tmp_path / "besluit.pdf", titel="Besluit subsidie", auteur="Ria")
     k = inspect(path).kenmerken
