@@ -100,6 +100,11 @@ class IdentificatieTeller(Base):
     waarde: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+# the conditions of retention.werkvoorraad's "ontbrekend" and "wachtend" soorten
+ZONDER_NOMINATIE = "einddatum IS NOT NULL AND archiefnominatie IS NULL"
+WACHT_OP = "einddatum IS NOT NULL AND archief_wacht_op IS NOT NULL"
+
+
 class Zaak(Base):
     __tablename__ = "zaak"
     __table_args__ = (
@@ -109,6 +114,20 @@ class Zaak(Base):
         Index("ix_zaak_archief", "archiefnominatie", "archiefactiedatum"),
         # the foreign key below is checked on every deleted zaak (migration 0013)
         Index("ix_zaak_hoofdzaak", "hoofdzaak_id"),
+        # the archivist's "closed without retention data" and "waiting for a date" tiles:
+        # few zaken among 600,000 closed ones (migration 0014)
+        Index(
+            "ix_zaak_zonder_nominatie",
+            "einddatum",
+            postgresql_where=text(ZONDER_NOMINATIE),
+            sqlite_where=text(ZONDER_NOMINATIE),
+        ),
+        Index(
+            "ix_zaak_wacht_op",
+            "einddatum",
+            postgresql_where=text(WACHT_OP),
+            sqlite_where=text(WACHT_OP),
+        ),
         # ids are never handed out twice: the audit trail and the access log keep the ids
         # of destroyed zaken (migration 0010; PostgreSQL's sequences never reuse)
         {"sqlite_autoincrement": True},
