@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, select
+from sqlalchemy import event as sa_event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from archive.db import Base, BigId, utcnow
@@ -80,12 +82,30 @@ def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(_canonical(event)).hexdigest()
 
 
+_HEAD = "dossierhuis.audit_kop"
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_locked_head(session: Session, transaction) -> None:
+    # the end of the transaction or of a savepoint (whose rollback releases its row locks);
+    # not of the subtransaction every flush opens and closes
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(_HEAD, None)
+
+
 def _lock_head(session: Session) -> AuditKop:
+    """The chain's head, locked until the transaction ends: selected FOR UPDATE once per
+    transaction, not once per event (issue 8: a destroyed zaak writes an event per
+    document and one for the zaak; the repeated lock was an eighth of destruction time)."""
+    head = session.info.get(_HEAD)
+    if head is not None and sa_inspect(head).persistent:  # not expunged meanwhile
+        return head
     head = session.scalar(select(AuditKop).where(AuditKop.id == 1).with_for_update())
     if head is None:
         head = AuditKop(id=1, volgnummer=0, hash=GENESIS)
         session.add(head)
         session.flush()
+    session.info[_HEAD] = head
     return head
 
 

@@ -96,3 +96,56 @@ def test_postgresql_refuses_update_and_delete(db, world):
         with pytest.raises(DBAPIError, match="append-only"):
             db.execute(text(sql))
         savepoint.rollback()
+
+
+def _head_locks(db):
+    """Count the statements that lock the chain's head on ``db``'s connection."""
+    from sqlalchemy import event
+
+    seen = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if "audit_kop" in statement and statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    engine = db.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    return seen, lambda: event.remove(engine, "before_cursor_execute", count)
+
+
+def test_the_head_is_locked_once_per_transaction(db, world):
+    audit.record(db, world.medewerker, "test.eerste", "test", "0")  # the head exists now
+    db.commit()
+    seen, stop = _head_locks(db)
+    try:
+        for i in range(5):
+            audit.record(db, world.medewerker, "test.reeks", "test", str(i))
+        assert len(seen) == 1
+        db.commit()  # a new transaction locks it again
+        audit.record(db, world.medewerker, "test.daarna", "test", "6")
+        assert len(seen) == 2
+    finally:
+        stop()
+    assert verify_chain(db).ok
+
+
+def test_a_rolled_back_savepoint_forgets_the_locked_head(db, world):
+    audit.record(db, world.medewerker, "test.voor", "test", "0")
+    nested = db.begin_nested()
+    audit.record(db, world.medewerker, "test.teruggedraaid", "test", "1")
+    nested.rollback()
+    event = audit.record(db, world.medewerker, "test.na", "test", "2")
+    events = db.query(AuditEvent).order_by(AuditEvent.volgnummer).all()
+    assert [e.actie for e in events[-2:]] == ["test.voor", "test.na"]
+    assert event.volgnummer == events[-2].volgnummer + 1
+    report = verify_chain(db)
+    assert report.ok, report.problems
+
+
+def test_an_expunged_head_is_locked_and_read_again(db, world):
+    first = audit.record(db, world.medewerker, "test.voor", "test", "0")
+    volgnummer = first.volgnummer
+    db.expunge_all()  # as verify_chain does while reading in batches
+    event = audit.record(db, world.medewerker, "test.na", "test", "1")
+    assert event.volgnummer == volgnummer + 1
+    assert verify_chain(db).ok

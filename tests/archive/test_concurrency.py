@@ -167,3 +167,27 @@ def test_filing_and_creating_zaken_at_the_same_time(shared, tmp_path, settings):
             .where(ZaakDocument.zaak_id == ids["zaak"])
         )
         assert linked == WORKERS // 2 * 3
+
+
+def test_concurrent_transactions_of_several_audit_events_keep_one_chain(shared):
+    """The head is locked once per transaction and forgotten at its end: each transaction
+    writes several events, and the chain stays one unbroken line."""
+    from archive import audit
+
+    factory, ids = shared
+    with transaction(factory) as s:
+        before = s.scalar(select(func.count()).select_from(audit.AuditEvent))
+
+    def work(worker):
+        for n in range(3):
+            with transaction(factory) as s:
+                user = s.get(User, ids["user"])
+                for k in range(4):
+                    audit.record(s, user, "test.gebeurtenis", "test", f"{worker}-{n}-{k}")
+
+    _run_concurrently(work, WORKERS)
+    with transaction(factory) as s:
+        report = audit.verify_chain(s)
+        assert report.ok, report.problems
+        total = s.scalar(select(func.count()).select_from(audit.AuditEvent))
+        assert total == before + WORKERS * 3 * 4
