@@ -7,6 +7,7 @@ it as a sibling module (``python benchmarks/<script>.py`` puts this directory on
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -83,6 +84,17 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, title: st
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def argument_parser(doc: str) -> argparse.ArgumentParser:
+    """A script's parser: its docstring's first line as the description, the rest (the
+    commands and what is measured) as ``--help``'s epilog, line breaks kept."""
+    lines = doc.splitlines()
+    return argparse.ArgumentParser(
+        description=lines[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n".join(lines[1:]),
+    )
 
 
 def emit_json(payload: dict) -> None:

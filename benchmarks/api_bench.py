@@ -27,7 +27,6 @@ of the runs. The server's peak RSS (VmHWM from /proc) is read after the 16-clien
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
 import random
@@ -274,11 +273,7 @@ def merge(parts: list[dict]) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="\n".join(__doc__.splitlines()[1:]),
-    )
+    parser = bl.argument_parser(__doc__)
     parser.add_argument("--database-url", required=True, help="an existing, generated database")
     parser.add_argument(
         "--data-dir", type=Path, default=None, help="data directory for the server (default: tmp)"

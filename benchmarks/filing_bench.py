@@ -29,7 +29,6 @@ database can be reused; an empty database is migrated first.
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import io
 import random
@@ -473,11 +472,7 @@ def upload_latency(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="\n".join(__doc__.splitlines()[1:]),
-    )
+    parser = bl.argument_parser(__doc__)
     parser.add_argument(
         "--database-url",
         default=None,

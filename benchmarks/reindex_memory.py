@@ -16,7 +16,6 @@ copy when others use that database.
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shutil
@@ -62,11 +61,7 @@ def run_once(env: dict[str, str], log: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="\n".join(__doc__.splitlines()[1:]),
-    )
+    parser = bl.argument_parser(__doc__)
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--search-backend", choices=("whoosh", "postgres"), default="whoosh")
     parser.add_argument("--repeat", type=int, default=3)

@@ -350,11 +350,7 @@ def bench_export(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="\n".join(__doc__.splitlines()[1:]),
-    )
+    parser = bl.argument_parser(__doc__)
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--select", action="store_true", help="(a) the due selection")
     parser.add_argument("--destroy", type=int, default=0, metavar="N", help="(b) destroy N zaken")
