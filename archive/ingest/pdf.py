@@ -162,32 +162,32 @@ def _extract_text(path: Path) -> str:
 
 
 def _extract_text_locked(path: Path) -> str:
-    parts: list[str] = []
-    size = 0
     try:
         document = pdfium.PdfDocument(path)
     except Exception:  # pikepdf opened it; no text layer PDFium can read is no refusal
         return ""
-    try:
+    parts: list[str] = []
+    size = 0
+    with contextlib.closing(document):
         for index in range(len(document)):
             try:
-                page = document[index]
-                textpage = page.get_textpage()
-                try:
-                    text = textpage.get_text_bounded()
-                finally:
-                    textpage.close()
-                    page.close()
+                text = _page_text(document, index)
             except Exception:  # one bad content stream must not lose the rest
                 continue
-            text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
             parts.append(text)
             size += len(text)
             if size >= MAX_TEKST:
                 break
-    finally:
-        document.close()
     return "\n".join(parts)[:MAX_TEKST]
+
+
+def _page_text(document: pdfium.PdfDocument, index: int) -> str:
+    with (
+        contextlib.closing(document[index]) as page,
+        contextlib.closing(page.get_textpage()) as textpage,
+    ):
+        text = textpage.get_text_bounded()
+    return text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
 
 
 def inspect_pdf(path: Path) -> PdfFeiten:
