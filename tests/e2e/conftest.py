@@ -98,9 +98,12 @@ def live_server(isolated_database, tmp_path) -> Iterator[LiveServer]:
             data_dir=data_dir,
         )
     finally:
-        server.close()
-        server.task_dispatcher.shutdown()
+        # closed inside the server's own loop: closing its sockets from this thread raced
+        # the loop's select() (EBADF in the server thread at teardown)
+        server.trigger.pull_trigger(lambda: [d.close() for d in list(server._map.values())])
         thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
+        assert not thread.is_alive(), "de e2e-server stopte niet"
         stop_search_worker(app)
         app.extensions["dossierhuis.engine"].dispose()
 
