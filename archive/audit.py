@@ -109,6 +109,19 @@ def _lock_head(session: Session) -> AuditKop:
     return head
 
 
+@dataclass(frozen=True)
+class Gebeurtenis:
+    """An event still to be chained (:func:`record_all`)."""
+
+    actor: Any
+    actie: str
+    object_type: str
+    object_id: str
+    zaak_id: int | None = None
+    voor: dict[str, Any] | None = None
+    na: dict[str, Any] | None = None
+
+
 def record(
     session: Session,
     actor: Any,
@@ -121,28 +134,42 @@ def record(
     na: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Add an event; ``voor``/``na`` hold metadata and ids, never document content."""
+    gebeurtenis = Gebeurtenis(actor, actie, object_type, object_id, zaak_id, voor, na)
+    return record_all(session, [gebeurtenis])[0]
+
+
+def record_all(session: Session, gebeurtenissen: list[Gebeurtenis]) -> list[AuditEvent]:
+    """Chain these events in their order and write them in one flush: the head is
+    written once and the events in one multi-row INSERT (a destruction batch records
+    hundreds; an UPDATE of the head and an INSERT per event were a quarter of its time)."""
+    if not gebeurtenissen:
+        return []
     head = _lock_head(session)
-    event = AuditEvent(
-        volgnummer=head.volgnummer + 1,
-        tijdstip=utcnow().replace(microsecond=0),
-        user_id=actor.id if actor is not None else None,
-        actie=actie,
-        object_type=object_type,
-        object_id=str(object_id),
-        zaak_id=zaak_id,
-        # a JSON round trip now, so the hash covers exactly what the database returns
-        voor=json.loads(json.dumps(voor)) if voor is not None else None,
-        na=json.loads(json.dumps(na)) if na is not None else None,
-        vorige_hash=head.hash,
-    )
-    event.hash = compute_hash(event)
-    head.volgnummer = event.volgnummer
-    head.hash = event.hash
-    session.add(event)
+    events = []
+    tijdstip = utcnow().replace(microsecond=0)
+    for g in gebeurtenissen:
+        event = AuditEvent(
+            volgnummer=head.volgnummer + 1,
+            tijdstip=tijdstip,
+            user_id=g.actor.id if g.actor is not None else None,
+            actie=g.actie,
+            object_type=g.object_type,
+            object_id=str(g.object_id),
+            zaak_id=g.zaak_id,
+            # a JSON round trip now, so the hash covers exactly what the database returns
+            voor=json.loads(json.dumps(g.voor)) if g.voor is not None else None,
+            na=json.loads(json.dumps(g.na)) if g.na is not None else None,
+            vorige_hash=head.hash,
+        )
+        event.hash = compute_hash(event)
+        head.volgnummer = event.volgnummer
+        head.hash = event.hash
+        events.append(event)
+    session.add_all(events)
     # Written at once: a head change left pending could be lost to an expire and fork
     # the chain.
     session.flush()
-    return event
+    return events
 
 
 @dataclass

@@ -226,3 +226,48 @@ def start_server(
         time.sleep(0.2)
     server.stop()
     raise RuntimeError(f"server did not answer within {ready_timeout}s; see {log_path}")
+
+
+class StatementProfile:
+    """Counts the statements an engine runs and the time until each returned, per shape
+    (the statement's first line with its literals folded): which queries a step spends its
+    time on, without a profiler in the way."""
+
+    _LITERALS = re.compile(r"\(\s*[%$:?][^)]*\)|\d+")
+
+    def __init__(self, engine) -> None:
+        from sqlalchemy import event
+
+        self.engine = engine
+        self.shapes: dict[str, list[float]] = {}
+        self._event = event
+        self._started: list[float] = []
+
+    def _before(self, conn, cursor, statement, parameters, context, executemany):
+        self._started.append(time.perf_counter())
+
+    def _after(self, conn, cursor, statement, parameters, context, executemany):
+        took = time.perf_counter() - self._started.pop()
+        shape = self._LITERALS.sub("?", " ".join(statement.split())[:90])
+        entry = self.shapes.setdefault(shape, [0, 0.0])
+        entry[0] += 1
+        entry[1] += took
+
+    def __enter__(self) -> StatementProfile:
+        self._event.listen(self.engine, "before_cursor_execute", self._before)
+        self._event.listen(self.engine, "after_cursor_execute", self._after)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._event.remove(self.engine, "before_cursor_execute", self._before)
+        self._event.remove(self.engine, "after_cursor_execute", self._after)
+
+    def report(self, per: int, top: int = 20) -> str:
+        """The ``top`` shapes by time, with counts and milliseconds per ``per`` units."""
+        rows = sorted(self.shapes.items(), key=lambda kv: -kv[1][1])
+        count = sum(c for c, _ in self.shapes.values())
+        seconds = sum(t for _, t in self.shapes.values())
+        lines = [f"{count / per:.1f} statements and {seconds * 1000 / per:.2f} ms in them per unit"]
+        for shape, (c, t) in rows[:top]:
+            lines.append(f"  {c / per:6.2f} × {t * 1000 / per:6.3f} ms  {shape}")
+        return "\n".join(lines)

@@ -40,6 +40,7 @@ reviewer (beheerder).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -188,7 +189,9 @@ def _due_ids(factory, soort: str, n: int, today: date) -> list[int]:
 # -- (b) destruction ------------------------------------------------------------------------
 
 
-def bench_destroy(factory, store: BlobStore, n: int, today: date, run: int) -> dict:
+def bench_destroy(
+    factory, store: BlobStore, n: int, today: date, run: int, *, statements: bool = False
+) -> dict:
     from retention import vernietiging
 
     timings: dict[str, float] = {}
@@ -250,17 +253,21 @@ def bench_destroy(factory, store: BlobStore, n: int, today: date, run: int) -> d
                 )
                 last[0] = now
 
-        result = vernietiging.execute(
-            session,
-            _user(session, AUTEUR),
-            lijst,
-            store=store,
-            max_bytes=MAX_BYTES,
-            now=bedenktijd_tot + timedelta(seconds=1),
-            today=today,
-            progress=progress,
-        )
+        profile = bl.StatementProfile(session.get_bind())
+        with profile if statements else contextlib.nullcontext():
+            result = vernietiging.execute(
+                session,
+                _user(session, AUTEUR),
+                lijst,
+                store=store,
+                max_bytes=MAX_BYTES,
+                now=bedenktijd_tot + timedelta(seconds=1),
+                today=today,
+                progress=progress,
+            )
         timings["execute"] = time.perf_counter() - t0
+        if statements:
+            print(profile.report(per=max(items, 1)), file=sys.stderr, flush=True)
     finally:
         session.close()
     return {
@@ -367,6 +374,11 @@ def main() -> None:
         help="peildatum of the transfer (default 2100-01-01: in a generated archive of 12 "
         "years no permanent zaak has reached its transfer term of 20 years yet)",
     )
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="(b) print the statements execute runs per zaak, by time spent in them",
+    )
     parser.add_argument("--allow-writes", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -422,7 +434,8 @@ def main() -> None:
     if args.destroy:
         print("(b) destruction …", file=sys.stderr, flush=True)
         summary["destroy"] = [
-            bench_destroy(factory, store, args.destroy, today, r + 1) for r in range(args.repeat)
+            bench_destroy(factory, store, args.destroy, today, r + 1, statements=args.statements)
+            for r in range(args.repeat)
         ]
     if args.export:
         print("(c) transfer export …", file=sys.stderr, flush=True)

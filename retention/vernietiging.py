@@ -26,7 +26,7 @@ import functools
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import BigInteger, and_, bindparam, delete, func, or_, select, update
@@ -55,7 +55,7 @@ from archive.models import (
 )
 from archive.notificaties import soorten as notificatiesoorten
 from archive.notificaties.gebeurtenissen import emit
-from archive.notificaties.inbox import forget_persoon, forget_zaak
+from archive.notificaties.inbox import forget_personen, forget_zaken
 from retention import werkvoorraad
 from zaaktypen import selectielijst
 from zaaktypen.models import ZaakType
@@ -913,7 +913,9 @@ def allowed_actions(user: User, lijst: Vernietigingslijst) -> dict[str, bool]:
     }
 
 
-def _refusal(session: Session, zaak: Zaak | None, today: date) -> str | None:
+def _refusal(session: Session, zaak: Zaak | None, today: date, gone: set[int]) -> str | None:
+    """Why ``zaak`` may not be destroyed now, or None; ``gone`` are the zaken of the batch
+    at hand destroyed before it (a hoofdzaak may follow its deelzaken)."""
     if zaak is None:
         return "De zaak bestaat niet meer."
     if zaak.archiefstatus == "overgedragen":
@@ -941,7 +943,13 @@ def _refusal(session: Session, zaak: Zaak | None, today: date) -> str | None:
     if zaak.archiefstatus not in ("nog_te_archiveren", "gearchiveerd"):
         return f"De archiefstatus is {zaak.archiefstatus.replace('_', ' ')}."
     deelzaken = (
-        session.scalars(select(Zaak.identificatie).where(Zaak.hoofdzaak_id == zaak.id)).all()
+        [
+            identificatie
+            for deelzaak_id, identificatie in session.execute(
+                select(Zaak.id, Zaak.identificatie).where(Zaak.hoofdzaak_id == zaak.id)
+            )
+            if deelzaak_id not in gone
+        ]
         if b.deelzaken
         else []
     )
@@ -954,26 +962,10 @@ def _outbox(session: Session, object_type: str, object_id: int, actie: str) -> N
     session.add(SearchOutbox(object_type=object_type, object_id=object_id, actie=actie))
 
 
-@functools.cache
-def _item_for_update():
-    return (
-        select(VernietigingslijstItem)
-        .where(VernietigingslijstItem.id == bindparam("item_id", type_=BigInteger))
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+DESTROY_BATCH = 100  # zaken per transaction of an execution run
 
-
-@functools.cache
-def _zaak_to_destroy():
-    return (
-        select(Zaak)
-        .where(Zaak.id == bindparam("zaak_id", type_=BigInteger))
-        .options(*_DESTROY_LOAD)
-    )
-
-
-# what _destroy reads of a zaak, loaded with it: a query per relationship, not per document
+# what _destroy_batch reads of the zaken, loaded with them: a query per relationship for
+# the whole batch, not per zaak or per document
 _DESTROY_LOAD = (
     joinedload(Zaak.zaaktype),
     joinedload(Zaak.afdeling),
@@ -990,66 +982,105 @@ _DESTROY_LOAD = (
 )
 
 
-def _destroy(
-    session: Session, actor: User, lijst: Vernietigingslijst, item, zaak: Zaak, now
+@dataclass(frozen=True)
+class _Uitkomst:
+    """One item's outcome in a committed batch; a destroyed one leaves its blobs to
+    remove (``shas``), once no document version refers to them."""
+
+    item_id: int
+    zaak_identificatie: str
+    reden: str | None
+    shas: tuple[str, ...] = ()
+    uitgevoerd_op: datetime | None = None
+
+
+def _destroy_batch(
+    session: Session,
+    actor: User,
+    lijst: Vernietigingslijst,
+    targets: list[tuple[VernietigingslijstItem, Zaak]],
+    now: datetime,
+    events: list[audit.Gebeurtenis],
 ) -> None:
-    """Delete one zaak with its rows and its own documents; a document also in a zaak
-    that stays is only unlinked. Index removals go through the outbox, in this
-    transaction; blob removal waits for the commit (``blobs_te_verwijderen``)."""
-    item.gegevens = snapshot(zaak)
-    links = list(zaak.document_links)
-    own: list[Document] = []
-    shared_links: list[int] = []
-    shared: list[Document] = []
-    for link in links:
-        document = link.document
-        if any(lnk.zaak_id != zaak.id for lnk in document.zaak_links):
-            shared_links.append(link.id)
-            shared.append(document)
-            _outbox(session, "document", document.id, "index")
-            audit.record(
-                session,
-                actor,
-                "document.ontkoppeld",
-                "document",
-                document.identificatie,
-                zaak_id=zaak.id,
-                na={"zaak": zaak.identificatie, "vernietigingslijst": lijst.id},
+    """Delete these zaken with their rows and their own documents, in a few statements for
+    the batch; a document also in a zaak that stays is only unlinked. Decided zaak by zaak
+    in the list's order, as if each went before the next: a document shared by two zaken
+    of the batch is unlinked from the first and destroyed with the last. Index removals go
+    through the outbox, in this transaction; blob removal waits for the commit."""
+    gone: set[int] = set()  # zaken of the batch decided before the one at hand
+    own: dict[int, Document] = {}
+    unlinked: dict[int, Document] = {}
+    betrokkenen: set[int] = set()
+    for item, zaak in targets:
+        item.gegevens = snapshot(zaak)
+        eigen: list[Document] = []
+        ontkoppeld = 0
+        for link in zaak.document_links:
+            document = link.document
+            if any(
+                lnk.zaak_id != zaak.id and lnk.zaak_id not in gone for lnk in document.zaak_links
+            ):
+                ontkoppeld += 1
+                unlinked[document.id] = document
+                events.append(
+                    audit.Gebeurtenis(
+                        actor,
+                        "document.ontkoppeld",
+                        "document",
+                        document.identificatie,
+                        zaak_id=zaak.id,
+                        na={"zaak": zaak.identificatie, "vernietigingslijst": lijst.id},
+                    )
+                )
+            else:
+                eigen.append(document)
+        gone.add(zaak.id)
+        for document in eigen:
+            own[document.id] = document
+            events.append(
+                audit.Gebeurtenis(
+                    actor,
+                    "document.vernietigd",
+                    "document",
+                    document.identificatie,
+                    zaak_id=zaak.id,
+                    na={
+                        "zaak": zaak.identificatie,
+                        "vernietigingslijst": lijst.id,
+                        "versies": len(document.versies),
+                    },
+                )
             )
-        else:
-            own.append(document)
-    own_ids = [d.id for d in own]
-    shas = sorted({v.sha256 for d in own for v in d.versies})
-    betrokkenen = {r.betrokkene_id for r in zaak.rollen}
-    for document in own:
-        audit.record(
-            session,
-            actor,
-            "document.vernietigd",
-            "document",
-            document.identificatie,
-            zaak_id=zaak.id,
-            na={
-                "zaak": zaak.identificatie,
-                "vernietigingslijst": lijst.id,
-                "versies": len(document.versies),
-            },
+        betrokkenen |= {r.betrokkene_id for r in zaak.rollen}
+        events.append(
+            audit.Gebeurtenis(
+                actor,
+                "zaak.vernietigd",
+                "zaak",
+                item.zaak_identificatie,
+                zaak_id=zaak.id,
+                na={
+                    "vernietigingslijst": lijst.id,
+                    "documenten_vernietigd": len(eigen),
+                    "documenten_ontkoppeld": ontkoppeld,
+                },
+            )
         )
-        _outbox(session, "document", document.id, "verwijderen")
-    zaak_id = zaak.id
-    item.zaak = None
-    item.status = "vernietigd"
-    item.uitgevoerd_op = now
-    item.documenten_vernietigd = len(own)
-    item.documenten_ontkoppeld = len(shared_links)
-    item.blobs_te_verwijderen = shas
+        item.zaak = None
+        item.status = "vernietigd"
+        item.uitgevoerd_op = now
+        item.documenten_vernietigd = len(eigen)
+        item.documenten_ontkoppeld = ontkoppeld
+        item.blobs_te_verwijderen = sorted({v.sha256 for d in eigen for v in d.versies})
+    zaak_ids = [zaak.id for _, zaak in targets]
+    own_ids = list(own)
     session.flush()
-    # The zaak and its documents are deleted through the ORM, so the legal-hold guard on the
-    # session sees them; the rows below them (statuses, eigenschappen, rollen, grants,
+    # The zaken and their documents are deleted through the ORM, so the legal-hold guard on
+    # the session sees them; the rows below them (statuses, eigenschappen, rollen, grants,
     # versions) go with them through their foreign keys' ON DELETE CASCADE, in the same
-    # statements (issue 8: five statements fewer per zaak). The links go first, explicitly,
-    # so the session forgets them too (the mappers' cycles — hoofdzaak, bijlage_van — leave
-    # the unit of work no safe order of its own).
+    # statements. The links go first, explicitly, so the session forgets them too (the
+    # mappers' cycles — hoofdzaak, bijlage_van — leave the unit of work no safe order of
+    # its own); so does a deelzaak's link to a hoofdzaak of the same batch.
     if own_ids:
         # an attachment that stays elsewhere loses its link to a destroyed message
         session.execute(
@@ -1058,90 +1089,216 @@ def _destroy(
             .values(bijlage_van_id=None)
         )
     session.execute(
+        update(Zaak)
+        .where(Zaak.id.in_(zaak_ids), Zaak.hoofdzaak_id.in_(zaak_ids))
+        .values(hoofdzaak_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
         delete(ZaakDocument).where(
-            or_(ZaakDocument.zaak_id == zaak_id, ZaakDocument.document_id.in_(own_ids))
+            or_(ZaakDocument.zaak_id.in_(zaak_ids), ZaakDocument.document_id.in_(own_ids))
             if own_ids
-            else ZaakDocument.zaak_id == zaak_id
+            else ZaakDocument.zaak_id.in_(zaak_ids)
         )
     )
-    for document in shared:
-        session.expire(document, ["zaak_links"])
+    for document_id, document in unlinked.items():
+        if document_id not in own:
+            session.expire(document, ["zaak_links"])
+            _outbox(session, "document", document_id, "index")
     # The delete cascade gets empty collections instead of loading each one to delete it
-    # row by row (two queries per document and four per zaak); what was loaded of them
-    # leaves the session, as their rows leave the database.
-    for document in own:
+    # row by row; what was loaded of them leaves the session, as their rows leave the
+    # database.
+    for document in own.values():
         for versie in document.versies:
             session.expunge(versie)
         set_committed_value(document, "versies", [])
         set_committed_value(document, "zaak_links", [])
         session.delete(document)
-    for rol in zaak.rollen:
-        session.expunge(rol)
-    for name in ("statussen", "rollen", "eigenschappen", "document_links"):
-        set_committed_value(zaak, name, [])
-    session.delete(zaak)
+        _outbox(session, "document", document.id, "verwijderen")
+    for _, zaak in targets:
+        for rol in zaak.rollen:
+            session.expunge(rol)
+        for name in ("statussen", "rollen", "eigenschappen", "document_links"):
+            set_committed_value(zaak, name, [])
+        set_committed_value(zaak, "hoofdzaak", None)
+        session.delete(zaak)
+        _outbox(session, "zaak", zaak.id, "verwijderen")
     session.flush()
-    forget_zaak(session, zaak_id, own_ids)
-    # persons who were only in this zaak are personal data without a purpose now
+    forget_zaken(session, zaak_ids, own_ids)
+    # persons who were only in these zaken are personal data without a purpose now
+    # (EXISTS, not DISTINCT: a behandelaar can be in thousands of zaken)
     elders = (
         set(
             session.scalars(
-                select(Rol.betrokkene_id).where(Rol.betrokkene_id.in_(betrokkenen)).distinct()
+                select(Betrokkene.id).where(
+                    Betrokkene.id.in_(betrokkenen),
+                    select(Rol.id).where(Rol.betrokkene_id == Betrokkene.id).exists(),
+                )
             )
         )
         if betrokkenen
         else set()
     )
+    weg = sorted(betrokkenen - elders)
+    if weg:
+        session.execute(delete(Betrokkene).where(Betrokkene.id.in_(weg)))
+        forget_personen(session, weg)
     for betrokkene_id in sorted(betrokkenen):
-        still = betrokkene_id in elders
-        if not still:
-            session.execute(delete(Betrokkene).where(Betrokkene.id == betrokkene_id))
-            forget_persoon(session, betrokkene_id)
-        _outbox(session, "persoon", betrokkene_id, "verwijderen" if not still else "index")
-    _outbox(session, "zaak", zaak_id, "verwijderen")
-    audit.record(
-        session,
-        actor,
-        "zaak.vernietigd",
-        "zaak",
-        item.zaak_identificatie,
-        zaak_id=zaak_id,
-        na={
-            "vernietigingslijst": lijst.id,
-            "documenten_vernietigd": len(own),
-            "documenten_ontkoppeld": len(shared_links),
-        },
+        _outbox(
+            session, "persoon", betrokkene_id, "index" if betrokkene_id in elders else "verwijderen"
+        )
+
+
+def _refuse(
+    session: Session,
+    actor: User,
+    item: VernietigingslijstItem,
+    reason: str,
+    now: datetime,
+    events: list[audit.Gebeurtenis],
+) -> None:
+    item.status = "geweigerd"
+    item.melding = reason
+    item.uitgevoerd_op = now
+    events.append(
+        audit.Gebeurtenis(
+            actor,
+            "vernietigingslijst.zaak_geweigerd",
+            "vernietigingslijst",
+            str(item.lijst_id),
+            na={"zaak": item.zaak_identificatie, "reden": reason},
+        )
     )
 
 
-def _remove_blobs(session: Session, store: BlobStore, item: VernietigingslijstItem) -> int:
-    """After the item's commit: remove each blob no document version refers to any more
+def _run_batch(
+    session: Session,
+    actor_id: int,
+    lijst_id: int,
+    item_ids: list[int],
+    *,
+    cleared: list[int],
+    now: datetime,
+    today: date,
+) -> list[_Uitkomst]:
+    """Destroy or refuse these items in one transaction, committed here. The models'
+    legal-hold guard refusing a delete (a hold placed a moment ago) rolls the batch back;
+    it is then run item by item, so only the held one is refused."""
+    if cleared:  # the blobs of these items went after the previous commit
+        session.execute(
+            update(VernietigingslijstItem)
+            .where(VernietigingslijstItem.id.in_(cleared))
+            .values(blobs_te_verwijderen=[])
+        )
+    # Everything is read afresh (sessions keep their objects across commits): that a
+    # document is in a zaak that stays decides between unlinking and destroying it. Not
+    # populate_existing: with it, the selectin-loaded links come without their documents.
+    session.expire_all()
+    actor = session.get(User, actor_id)
+    lijst = session.get(Vernietigingslijst, lijst_id)
+    # locked: a second run at the same time skips what this one took
+    items = session.scalars(
+        select(VernietigingslijstItem)
+        .where(VernietigingslijstItem.id.in_(item_ids))
+        .order_by(VernietigingslijstItem.id)
+        .with_for_update()
+    ).all()
+    items = [i for i in items if i.status == "op_lijst"]
+    zaak_ids = [i.zaak_id for i in items if i.zaak_id is not None]
+    zaken = (
+        {
+            z.id: z
+            for z in session.scalars(
+                select(Zaak).where(Zaak.id.in_(zaak_ids)).options(*_DESTROY_LOAD)
+            )
+        }
+        if zaak_ids
+        else {}
+    )
+    gone: set[int] = set()
+    targets: list[tuple[VernietigingslijstItem, Zaak]] = []
+    events: list[audit.Gebeurtenis] = []
+    outcomes: list[_Uitkomst] = []
+    for item in items:
+        zaak = zaken.get(item.zaak_id) if item.zaak_id is not None else None
+        reason = _refusal(session, zaak, today, gone)
+        if reason is None:
+            targets.append((item, zaak))
+            gone.add(zaak.id)
+        else:
+            _refuse(session, actor, item, reason, now, events)
+        outcomes.append(_Uitkomst(item.id, item.zaak_identificatie, reason))
+    try:
+        if targets:
+            _destroy_batch(session, actor, lijst, targets, now, events)
+        audit.record_all(session, events)
+        outcomes = [
+            replace(o, shas=tuple(item.blobs_te_verwijderen or ()), uitgevoerd_op=now)
+            if o.reden is None
+            else o
+            for o, item in zip(outcomes, items, strict=True)
+        ]
+        session.commit()
+    except DomainError as exc:  # e.g. a hold placed a moment ago (models' guard)
+        session.rollback()
+        if len(item_ids) > 1:
+            return [
+                outcome
+                for item_id in item_ids
+                for outcome in _run_batch(
+                    session, actor_id, lijst_id, [item_id], cleared=cleared, now=now, today=today
+                )
+            ]
+        # the guard refused this item's delete: what was cleared is written again
+        return _refuse_alone(session, actor_id, item_ids[0], exc.message, cleared, now)
+    return outcomes
+
+
+def _refuse_alone(
+    session: Session, actor_id: int, item_id: int, reason: str, cleared: list[int], now
+) -> list[_Uitkomst]:
+    if cleared:
+        session.execute(
+            update(VernietigingslijstItem)
+            .where(VernietigingslijstItem.id.in_(cleared))
+            .values(blobs_te_verwijderen=[])
+        )
+    item = session.get(VernietigingslijstItem, item_id)
+    events: list[audit.Gebeurtenis] = []
+    _refuse(session, session.get(User, actor_id), item, reason, now, events)
+    audit.record_all(session, events)
+    session.commit()
+    return [_Uitkomst(item_id, item.zaak_identificatie, reason)]
+
+
+def _remove_blobs(session: Session, store: BlobStore, outcomes: list[_Uitkomst]) -> int:
+    """After the batch's commit: remove each blob no document version refers to any more
     (the store keeps one blob per content, shared by equal files). A blob touched after
     the destruction committed is being reused by a filing in flight: it stays (``fixity
     --orphans`` takes it later if that filing failed)."""
     removed = 0
-    destroyed_at = (item.uitgevoerd_op or utcnow()).timestamp()
-    shas = list(item.blobs_te_verwijderen or [])
-    in_use = (
-        set(
+    shas = sorted({sha for o in outcomes for sha in o.shas})
+    in_use: set[str] = set()
+    for start in range(0, len(shas), _CHUNK):
+        in_use.update(
             session.scalars(
-                select(DocumentVersie.sha256).where(DocumentVersie.sha256.in_(shas)).distinct()
+                select(DocumentVersie.sha256)
+                .where(DocumentVersie.sha256.in_(shas[start : start + _CHUNK]))
+                .distinct()
             )
         )
-        if shas
-        else set()
-    )
-    for sha in shas:
-        if sha in in_use:
-            continue
-        try:
-            if store.path(sha).stat().st_mtime > destroyed_at + 1:
+    for outcome in outcomes:
+        destroyed_at = (outcome.uitgevoerd_op or utcnow()).timestamp()
+        for sha in outcome.shas:
+            if sha in in_use:
                 continue
-        except FileNotFoundError:
-            continue
-        store.delete(sha)
-        removed += 1
-    item.blobs_te_verwijderen = []
+            try:
+                if store.path(sha).stat().st_mtime > destroyed_at + 1:
+                    continue
+            except FileNotFoundError:
+                continue
+            store.delete(sha)
+            removed += 1
     return removed
 
 
@@ -1155,18 +1312,24 @@ def execute(
     now: datetime | None = None,
     today: date | None = None,
     max_items: int | None = None,
+    batch_size: int = DESTROY_BATCH,
     progress: Callable[[int, int], object] | None = None,
     after_item: Callable[[VernietigingslijstItem], object] | None = None,
 ) -> Uitvoering:
-    """Destroy what the list holds, once the bedenktijd has passed, item by item.
+    """Destroy what the list holds, once the bedenktijd has passed, a batch of items at a
+    time.
 
-    A boundary of its own: commits after the start, after each item, and after the
-    verklaring. An item that is now held, exempted, not yet due (or gone) is refused with
-    its reason and the run goes on. Interrupted (a crash, ``after_item`` raising, or
-    ``max_items`` reached), a new call carries on with the items still open. When none is
-    left the verklaring van vernietiging is written and filed and the list is vernietigd.
+    A boundary of its own: commits after the start, after each batch of ``batch_size``
+    items, and after the verklaring. An item that is now held, exempted, not yet due (or
+    gone) is refused with its reason and the run goes on. Interrupted (a crash,
+    ``after_item`` raising, or ``max_items`` reached), a new call carries on with the items
+    still open: a batch is destroyed whole or not at all. When none is left the verklaring
+    van vernietiging is written and filed and the list is vernietigd. ``progress`` and
+    ``after_item`` are called for each item once its batch committed.
     """
     require_archivaris(actor)
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
     now = now or utcnow()
     today = today or date.today()
     if lijst.status not in ("bedenktijd", "in_uitvoering"):
@@ -1187,15 +1350,30 @@ def execute(
     result = Uitvoering()
 
     # content of items destroyed by an earlier, interrupted run
-    for item in session.scalars(
-        select(VernietigingslijstItem).where(
-            VernietigingslijstItem.lijst_id == lijst_id,
-            VernietigingslijstItem.status == "vernietigd",
+    left = [
+        _Uitkomst(
+            item.id,
+            item.zaak_identificatie,
+            None,
+            tuple(item.blobs_te_verwijderen),
+            item.uitgevoerd_op,
         )
-    ):
-        if item.blobs_te_verwijderen:
-            _remove_blobs(session, store, item)
-            session.commit()
+        for item in session.scalars(
+            select(VernietigingslijstItem).where(
+                VernietigingslijstItem.lijst_id == lijst_id,
+                VernietigingslijstItem.status == "vernietigd",
+            )
+        )
+        if item.blobs_te_verwijderen
+    ]
+    if left:
+        _remove_blobs(session, store, left)
+        session.execute(
+            update(VernietigingslijstItem)
+            .where(VernietigingslijstItem.id.in_([o.item_id for o in left]))
+            .values(blobs_te_verwijderen=[])
+        )
+        session.commit()
 
     open_ids = list(
         session.scalars(
@@ -1216,60 +1394,44 @@ def execute(
         )
     )
     done = total - len(open_ids)
-    # the item whose content was removed last: that its list is empty commits with the next
-    # item's transaction, not in one of its own (a crash in between only repeats the
+    todo = open_ids if max_items is None else open_ids[:max_items]
+    # the items whose content was removed last: that their lists are empty commits with the
+    # next batch, not in a transaction of its own (a crash in between only repeats the
     # removal, which finds nothing left: the resume above)
-    cleared: int | None = None
-    for n, item_id in enumerate(open_ids):
-        if max_items is not None and n >= max_items:
-            session.commit()
-            result.resterend = len(open_ids) - n
-            return result
-        actor = session.get(User, actor_id)
-        lijst = session.get(Vernietigingslijst, lijst_id)
-        # locked and read afresh: a second run at the same time skips what this one took
-        item = session.scalar(_item_for_update(), {"item_id": item_id})
-        if item.status != "op_lijst":
-            session.commit()
-            continue
-        zaak = (
-            session.scalar(_zaak_to_destroy(), {"zaak_id": item.zaak_id}) if item.zaak_id else None
+    cleared: list[int] = []
+    for start in range(0, len(todo), batch_size):
+        outcomes = _run_batch(
+            session,
+            actor_id,
+            lijst_id,
+            todo[start : start + batch_size],
+            cleared=cleared,
+            now=now,
+            today=today,
         )
-        reason = _refusal(session, zaak, today)
-        if reason is None:
-            try:
-                _destroy(session, actor, lijst, item, zaak, now)
-                session.commit()
-            except DomainError as exc:  # e.g. a hold placed a moment ago (models' guard)
-                session.rollback()
-                reason = exc.message
-                if cleared is not None:
-                    session.get(VernietigingslijstItem, cleared).blobs_te_verwijderen = []
-        if reason is not None:
-            item = session.get(VernietigingslijstItem, item_id)
-            item.status = "geweigerd"
-            item.melding = reason
-            item.uitgevoerd_op = now
-            session.flush()
-            audit.record(
-                session,
-                session.get(User, actor_id),
-                "vernietigingslijst.zaak_geweigerd",
-                "vernietigingslijst",
-                str(lijst_id),
-                na={"zaak": item.zaak_identificatie, "reden": reason},
-            )
-            session.commit()
-            result.geweigerd[item.zaak_identificatie] = reason
-        else:
-            _remove_blobs(session, store, item)
-            cleared = item_id
-            result.vernietigd.append(item.zaak_identificatie)
-        done += 1
-        if progress is not None:
-            progress(done, total)
-        if after_item is not None:
-            after_item(item)
+        destroyed = [o for o in outcomes if o.reden is None]
+        _remove_blobs(session, store, destroyed)
+        cleared = [o.item_id for o in destroyed if o.shas]
+        for outcome in outcomes:
+            if outcome.reden is None:
+                result.vernietigd.append(outcome.zaak_identificatie)
+            else:
+                result.geweigerd[outcome.zaak_identificatie] = outcome.reden
+            done += 1
+            if progress is not None:
+                progress(done, total)
+            if after_item is not None:
+                after_item(session.get(VernietigingslijstItem, outcome.item_id))
+    if cleared:
+        session.execute(
+            update(VernietigingslijstItem)
+            .where(VernietigingslijstItem.id.in_(cleared))
+            .values(blobs_te_verwijderen=[])
+        )
+    if len(todo) < len(open_ids):
+        session.commit()
+        result.resterend = len(open_ids) - len(todo)
+        return result
 
     lijst = session.scalar(
         select(Vernietigingslijst)

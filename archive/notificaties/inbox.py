@@ -211,28 +211,34 @@ def mark_all_read(session: Session, user: User, *, now: datetime | None = None) 
     return result.rowcount or 0
 
 
-def forget_zaak(session: Session, zaak_id: int, document_ids: list[int]) -> None:
-    """Destruction: nothing of a destroyed zaak stays in anyone's inbox or follows."""
+def forget_zaken(session: Session, zaak_ids: list[int], document_ids: list[int]) -> None:
+    """Destruction: nothing of destroyed zaken stays in anyone's inbox or follows."""
     from sqlalchemy import delete, or_
 
     from archive.models import Volging
 
-    conditions = [Notificatie.zaak_id == zaak_id]
+    if not zaak_ids and not document_ids:
+        return
+    conditions = [Notificatie.zaak_id.in_(zaak_ids)] if zaak_ids else []
     if document_ids:
         conditions.append(Notificatie.document_id.in_(document_ids))
     session.execute(delete(Notificatie).where(or_(*conditions)))
-    session.execute(delete(Volging).where(Volging.soort == "zaak", Volging.object_id == zaak_id))
+    if zaak_ids:
+        session.execute(
+            delete(Volging).where(Volging.soort == "zaak", Volging.object_id.in_(zaak_ids))
+        )
 
 
-def forget_persoon(session: Session, betrokkene_id: int) -> None:
-    """Destruction removed a person: their follows go too."""
+def forget_personen(session: Session, betrokkene_ids: list[int]) -> None:
+    """Destruction removed persons: their follows go too."""
     from sqlalchemy import delete
 
     from archive.models import Volging
 
-    session.execute(
-        delete(Volging).where(Volging.soort == "persoon", Volging.object_id == betrokkene_id)
-    )
+    if betrokkene_ids:
+        session.execute(
+            delete(Volging).where(Volging.soort == "persoon", Volging.object_id.in_(betrokkene_ids))
+        )
 
 
 # -- one pass for the API: a page and exact counts ------------------------------------------

@@ -239,20 +239,21 @@ def test_an_interrupted_execution_resumes_where_it_stopped(db, world, people, ar
     class Stop(Exception):
         pass
 
-    def stop_after_two(item):
+    def stop_at_once(item):
         seen.append(item.zaak_identificatie)
-        if len(seen) == 2:
-            raise Stop
+        raise Stop
 
+    # batches of two: the first item's callback comes once its batch of two committed
     with pytest.raises(Stop):
-        run(db, people, lijst, store, after_item=stop_after_two)
+        run(db, people, lijst, store, after_item=stop_at_once, batch_size=2)
     db.rollback()
     lijst = db.get(Vernietigingslijst, lijst.id)
     assert lijst.status == "in_uitvoering"
     statuses = [i.status for i in lijst.items]
     assert statuses == ["vernietigd", "vernietigd", "op_lijst"]
     first, second, third = archief.due
-    assert db.get(Zaak, first.id) is None and db.get(Zaak, third.id) is not None
+    assert seen == [first.identificatie]
+    assert db.get(Zaak, second.id) is None and db.get(Zaak, third.id) is not None
     # once execution started it can no longer be cancelled
     with pytest.raises(Conflict, match="afbreken"):
         vernietiging.cancel(db, people.auteur, lijst, reden="Toch niet")
@@ -268,6 +269,37 @@ def test_an_interrupted_execution_resumes_where_it_stopped(db, world, people, ar
     assert lijst.status == "vernietigd" and lijst.verklaring_pdf and lijst.verklaring_csv
 
 
+def test_a_crash_inside_a_batch_leaves_all_of_it(db, world, people, archief, store, monkeypatch):
+    """A batch is destroyed whole or not at all: a crash before its commit leaves every
+    zaak, document, blob and item of it as it was, and no event claims otherwise."""
+    lijst = h.to_bedenktijd(db, people)
+    events_before = count(db, AuditEvent)
+
+    def crash(*_args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(vernietiging, "forget_zaken", crash)  # after the deletes' flush
+    with pytest.raises(KeyboardInterrupt):
+        run(db, people, lijst, store)
+    db.rollback()
+    monkeypatch.undo()
+    lijst = db.get(Vernietigingslijst, lijst.id)
+    assert [i.status for i in lijst.items] == ["op_lijst"] * 3
+    for zaak in archief.due:
+        assert db.get(Zaak, zaak.id) is not None
+        assert all(store.exists(s) for s in archief.shas[zaak.identificatie])
+    # only the start of the execution was recorded
+    assert count(db, AuditEvent) == events_before + 1
+    assert count(db, AuditEvent, AuditEvent.actie == "zaak.vernietigd") == 0
+
+    result = run(db, people, lijst, store)
+    assert sorted(result.vernietigd) == sorted(z.identificatie for z in archief.due)
+    assert_gone(db, archief.due, [])
+    from archive.audit import verify_chain
+
+    assert verify_chain(db).ok
+
+
 def test_blobs_left_by_a_crash_after_commit_are_removed_on_resume(
     db, world, people, archief, store
 ):
@@ -277,8 +309,8 @@ def test_blobs_left_by_a_crash_after_commit_are_removed_on_resume(
     real_remove = vernietiging._remove_blobs
     calls = []
 
-    def crash(session, store_, item):
-        calls.append(item.id)
+    def crash(session, store_, outcomes):
+        calls.append([o.item_id for o in outcomes])
         raise KeyboardInterrupt
 
     vernietiging._remove_blobs = crash

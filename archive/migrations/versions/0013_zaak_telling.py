@@ -28,7 +28,7 @@ copy) drops these triggers; it must create them again (``create_sqlite_triggers`
 PostgreSQL checked that foreign key with a sequential scan of ``zaak`` for every deleted
 zaak (and ``retention.vernietiging`` asked for deelzaken the same way): seconds per zaak at a
 million zaken. ``ix_notificatie_document``: destruction deletes a zaak's notifications
-by zaak *or* document (``archive.notificaties.inbox.forget_zaak``); without an index on
+by zaak *or* document (``archive.notificaties.inbox.forget_zaken``); without an index on
 the document, that OR is a scan of every notification, once per destroyed zaak.
 """
 
