@@ -367,10 +367,11 @@ def list_zaken(
             select(Zaak)
             .where(*conditions)
             .options(
-                # the catalogue rows in the same round trip, the statuses in one more
+                # the catalogue rows and the current status (with its statustype) in the
+                # same round trip
                 joinedload(Zaak.zaaktype),
                 joinedload(Zaak.afdeling),
-                selectinload(Zaak.statussen).joinedload(ZaakStatus.statustype),
+                joinedload(Zaak.laatste_status),
             )
             .order_by(Zaak.id.desc())
             .limit(per_page)

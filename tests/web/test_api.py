@@ -326,6 +326,46 @@ def test_list_zaken_query_count_does_not_grow_with_zaken(client, db, world, auth
     assert few <= 12
 
 
+def test_the_list_shows_each_zaaks_current_status_and_url(client, db, world, auth):
+    """The list joins only the latest status (``Zaak.laatste_status``); it must be the one
+    the zaak's own page shows, also after the statuses went back and forth."""
+    heen_en_weer, een = (
+        factories.make_zaak(db, world.medewerker, zaaktype=world.zaaktype, afdeling=world.afdeling)
+        for _ in range(2)
+    )
+    _commit(db)
+    for statustype in (2, 1, 2):
+        url = f"/api/v1/zaken/{heen_en_weer.identificatie}/status"
+        assert client.post(url, json={"statustype": statustype}, headers=auth).status_code == 201
+    listed = {
+        z["identificatie"]: z
+        for z in client.get("/api/v1/zaken", headers=auth).get_json()["results"]
+    }
+    for zaak in (heen_en_weer, een):
+        detail = client.get(listed[zaak.identificatie]["url"], headers=auth).get_json()
+        assert listed[zaak.identificatie]["status"] == detail["status"]
+        assert detail["url"] == listed[zaak.identificatie]["url"]
+    assert listed[heen_en_weer.identificatie]["status"]["omschrijving"] == "In behandeling"
+    assert listed[een.identificatie]["status"]["volgnummer"] == 1
+
+
+@pytest.mark.parametrize("identificatie", ["ZAAK-2026-0000001", "a/b c?d#e%f", "é ü;=@", "x" * 80])
+def test_api_urls_are_those_of_url_for(app, identificatie):
+    """The URL pattern cached per request quotes as werkzeug does."""
+    from flask import url_for
+
+    from web.api.schemas import _url
+
+    with app.test_request_context("/api/v1/zaken"):
+        for endpoint in ("zaken.ZaakDetail", "documenten.DocumentInhoud"):
+            expected = url_for(endpoint, identificatie=identificatie, _external=True)
+            assert _url(endpoint, identificatie=identificatie) == expected
+            assert _url(endpoint, identificatie=identificatie) == expected  # from the cache
+        # a value that is not in the path goes into the query string, quoted as such
+        expected = url_for("zaken.ZaakCollection", page=identificatie, _external=True)
+        assert _url("zaken.ZaakCollection", page=identificatie) == expected
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [
