@@ -79,22 +79,28 @@ def test_a_document_frozen_elsewhere_is_named(db, people, archief):
     }
 
 
+def _statements_of(db, fn) -> int:
+    seen = []
+    engine = db.get_bind()
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
 def test_select_due_costs_the_same_queries_for_more_zaken(
     db, people, archief, world, store, tmp_path, archief_zaaktype
 ):
     def statements() -> int:
-        seen = []
-        engine = db.get_bind()
-
-        def count(*_args):
-            seen.append(1)
-
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            vernietiging.select_due(db, people.auteur, vernietiging.Selectie())
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        return len(seen)
+        return _statements_of(
+            db, lambda: vernietiging.select_due(db, people.auteur, vernietiging.Selectie())
+        )
 
     statements()  # the first call also loads what the session had not seen yet
     few = statements()
@@ -324,21 +330,6 @@ def test_a_hold_only_the_guard_sees_refuses_that_zaak_and_the_batch_goes_on(
     assert db.get(Zaak, held.id) is not None
     assert all(store.exists(s) for s in archief.shas[held.identificatie])
     assert verify_chain(db).ok
-
-
-def _statements_of(db, fn) -> int:
-    seen = []
-    engine = db.get_bind()
-
-    def count(*_args):
-        seen.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
 
 
 def test_a_batch_costs_about_one_statement_per_zaak(
