@@ -276,26 +276,32 @@ def _first_linked(
 ) -> list[int]:
     """Owners (documents or persons) whose first link (lowest link id) is to one of
     ``zaak_ids``, and that are in one zaak only or (``in_several``) in more: every linked
-    owner belongs to exactly one batch of zaken in one of the two passes."""
-    other = link_model.__table__.alias("first_link")
-    first = (
-        select(func.min(other.c.id))
-        .where(other.c[owner_column.key] == owner_column)
-        .scalar_subquery()
+    owner belongs to exactly one batch of zaken in one of the two passes.
+
+    Asked with EXISTS, which stops at the first row that answers it: a count or a minimum
+    over all of an owner's links read every role of a behandelaar in thousands of zaken,
+    for each batch they appear in (at 1M zaken 0.25–0.4 s a batch, an hour of a rebuild)."""
+    link = link_model.__table__
+    owner = link.c[owner_column.key]
+    earlier = link.alias("earlier_link")
+    elsewhere = link.alias("other_zaak_link")
+    is_first = ~(
+        select(earlier.c.id)
+        .where(earlier.c[owner_column.key] == owner, earlier.c.id < link.c.id)
+        .exists()
     )
-    zaken = link_model.__table__.alias("all_links")
-    count = (
-        select(func.count(func.distinct(zaken.c.zaak_id)))
-        .where(zaken.c[owner_column.key] == owner_column)
-        .scalar_subquery()
+    in_other_zaak = (
+        select(elsewhere.c.id)
+        .where(elsewhere.c[owner_column.key] == owner, elsewhere.c.zaak_id != link.c.zaak_id)
+        .exists()
     )
     return sorted(
         set(
             session.scalars(
-                select(owner_column).where(
-                    link_model.zaak_id.in_(zaak_ids),
-                    link_model.id == first,
-                    count > 1 if in_several else count == 1,
+                select(owner).where(
+                    link.c.zaak_id.in_(zaak_ids),
+                    is_first,
+                    in_other_zaak if in_several else ~in_other_zaak,
                 )
             )
         )

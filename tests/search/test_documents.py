@@ -32,3 +32,27 @@ def test_iter_all_yields_each_item_once_grouped_by_department(db, world, build):
     first_afdeling = [item.links[0].afdeling_id for item in items[:-1]]
     assert first_afdeling == sorted(first_afdeling)
     assert all(len(item.links) == 1 for item in items[:-1])
+
+
+def test_a_person_in_many_zaken_is_yielded_once_with_all_links(db, world, build):
+    """The behandelaar case: one person in many zaken, and another with two roles in one
+    zaak (one zaak, so the first pass)."""
+    from archive.models import Rol
+
+    zaken = [build.zaak(f"Zaak {i}") for i in range(7)]
+    vaak = build.persoon(zaken[0], bsn="111222333", geslachtsnaam="Vaak")
+    for zaak in zaken[1:]:
+        db.add(Rol(zaak_id=zaak.id, betrokkene_id=vaak.id, omschrijving="belanghebbende"))
+    twee_rollen = build.persoon(zaken[4], bsn="123456782", geslachtsnaam="Tweerol")
+    db.add(Rol(zaak_id=zaken[4].id, betrokkene_id=twee_rollen.id, omschrijving="melder"))
+    db.commit()
+
+    items = list(documents.iter_all(lambda: db, batch=3, close_sessions=False))
+
+    personen = [item for item in items if item.key.startswith("persoon:")]
+    assert sorted(p.key for p in personen) == sorted(f"persoon:{p.id}" for p in (vaak, twee_rollen))
+    by_key = {p.key: p for p in personen}
+    assert len(by_key[f"persoon:{vaak.id}"].links) == 7
+    assert len(by_key[f"persoon:{twee_rollen.id}"].links) == 1
+    # in several zaken: the second pass, after every item that is in one zaak
+    assert items[-1].key == f"persoon:{vaak.id}"
