@@ -316,20 +316,19 @@ def _filter_conditions(filt: ZaakFilter) -> list:
     return conditions
 
 
-def count_zaken(session: Session, user: User, filt: ZaakFilter) -> int:
-    """How many zaken ``user`` may see under ``filt`` — exactly the rows ``list_zaken``
-    pages through, without counting them: the zaken reached through a department are
-    summed from ``ZaakTelling`` (kept by triggers), those reached only through a grant
-    are counted (a handful). Issue 8: counting a million-row list took a third of a
-    second per page."""
+def _count_query(user: User, filt: ZaakFilter):
+    """How many zaken ``user`` may see under ``filt``, as one statement — exactly the rows
+    ``list_zaken`` pages through, without counting them: the zaken reached through a
+    department are summed from ``ZaakTelling`` (kept by triggers), those reached only
+    through a grant are counted (a handful). Issue 8: counting a million-row list took a
+    third of a second per page. Correlated with nothing: it also rides along in the
+    page's own query."""
     if filt.zoek:  # one identificatie: at most one row, on its unique index
         return (
-            session.scalar(
-                select(func.count())
-                .select_from(Zaak)
-                .where(access.zaak_filter(user), *_filter_conditions(filt))
-            )
-            or 0
+            select(func.count())
+            .select_from(Zaak)
+            .where(access.zaak_filter(user), *_filter_conditions(filt))
+            .correlate(None)
         )
     telling = [
         access.afdeling_filter(
@@ -342,42 +341,55 @@ def count_zaken(session: Session, user: User, filt: ZaakFilter) -> int:
         telling.append(ZaakTelling.afdeling_id == filt.afdeling_id)
     if filt.open is not None:
         telling.append(ZaakTelling.open.is_(filt.open))
-    total = int(session.scalar(select(func.sum(ZaakTelling.aantal)).where(*telling)) or 0)
+    total = (
+        select(func.coalesce(func.sum(ZaakTelling.aantal), 0))
+        .where(*telling)
+        .correlate(None)
+        .scalar_subquery()
+    )
     grants = access.grant_only_filter(user)
     if grants is not None:
-        total += (
-            session.scalar(
-                select(func.count()).select_from(Zaak).where(grants, *_filter_conditions(filt))
-            )
-            or 0
+        total = total + (
+            select(func.count())
+            .select_from(Zaak)
+            .where(grants, *_filter_conditions(filt))
+            .correlate(None)
+            .scalar_subquery()
         )
-    return total
+    return select(total)
+
+
+def count_zaken(session: Session, user: User, filt: ZaakFilter) -> int:
+    """How many zaken ``user`` may see under ``filt`` (:func:`_count_query`)."""
+    return int(session.scalar(_count_query(user, filt)) or 0)
 
 
 def list_zaken(
     session: Session, user: User, filt: ZaakFilter, *, page: int = 1, per_page: int = 25
 ) -> Page:
-    """A page of visible zaken, newest first; the count covers only what ``user`` may see."""
+    """A page of visible zaken, newest first; the count covers only what ``user`` may see.
+    One round trip: the count rides along as a column (asked again only for a page past
+    the end, which has no rows to carry it)."""
     page = max(1, page)
     per_page = min(max(1, per_page), 200)
     conditions = [access.zaak_filter(user), *_filter_conditions(filt)]
-    total = count_zaken(session, user, filt)
-    items = list(
-        session.scalars(
-            select(Zaak)
-            .where(*conditions)
-            .options(
-                # the catalogue rows and the current status (with its statustype) in the
-                # same round trip
-                joinedload(Zaak.zaaktype),
-                joinedload(Zaak.afdeling),
-                joinedload(Zaak.laatste_status),
-            )
-            .order_by(Zaak.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
+    totaal = _count_query(user, filt).scalar_subquery().label("totaal")
+    rows = session.execute(
+        select(Zaak, totaal)
+        .where(*conditions)
+        .options(
+            # the catalogue rows and the current status (with its statustype) in the
+            # same round trip
+            joinedload(Zaak.zaaktype),
+            joinedload(Zaak.afdeling),
+            joinedload(Zaak.laatste_status),
         )
-    )
+        .order_by(Zaak.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    items = [row[0] for row in rows]
+    total = int(rows[0][1] or 0) if rows else count_zaken(session, user, filt)
     return Page(items=items, total=total, page=page, per_page=per_page)
 
 

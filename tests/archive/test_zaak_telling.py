@@ -173,6 +173,11 @@ def test_count_zaken_equals_counting_the_visible_rows(db, world, twee_typen):
             conditions = [access.zaak_filter(user), *zaken._filter_conditions(filt)]
             expected = db.scalar(select(func.count()).select_from(Zaak).where(*conditions))
             assert zaken.count_zaken(db, user, filt) == expected, (user.username, filt)
+            # the list's count rides along in its page query: the same, on any page,
+            # and on a page past the end (no row to carry it)
+            for page, per_page in ((1, 2), (2, 2), (expected // 2 + 2, 2)):
+                listed = zaken.list_zaken(db, user, filt, page=page, per_page=per_page)
+                assert listed.total == expected, (user.username, filt, page)
             if expected:
                 seen_nonzero.add(user.username)
     # the comparison is not vacuous: the partner sees their grants, the others theirs
