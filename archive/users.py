@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from archive import audit, rollen
+from archive import access, audit, rollen
 from archive.db import utcnow
 from archive.enums import Gebruikersrol
 from archive.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
@@ -244,18 +244,21 @@ def user_for_token(session: Session, secret: str, *, now: datetime | None = None
     is recorded at most once per ``TOKEN_GEBRUIK_RESOLUTIE``."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = session.scalar(
-        select(ApiToken)
+    now = now or utcnow()
+    # the user's memberships and grants in the same round trip (access.toegang_columns)
+    row = session.execute(
+        select(ApiToken, *access.toegang_columns(ApiToken.user_id))
         .where(ApiToken.token_hash == _hash_token(secret))
         .options(joinedload(ApiToken.user))
-    )
-    now = now or utcnow()
+    ).first()
+    token = row[0] if row is not None else None
     if token is None or token.ingetrokken_op is not None:
         return None
     if token.verloopt_op is not None and token.verloopt_op <= now:
         return None
     if not token.user.active:
         return None
+    access.remember_toegang(token.user, row[1], row[2])
     last = token.laatst_gebruikt_op
     if last is None or not (now - TOKEN_GEBRUIK_RESOLUTIE < last <= now):
         token.laatst_gebruikt_op = now

@@ -349,6 +349,62 @@ def test_the_list_shows_each_zaaks_current_status_and_url(client, db, world, aut
     assert listed[een.identificatie]["status"]["volgnummer"] == 1
 
 
+def test_the_token_lookup_brings_the_rights_and_every_request_reads_them_afresh(client, db, world):
+    """Memberships and grants come with the token (one statement fewer per request), are
+    the same as read on their own, and a change shows at the next request."""
+    from datetime import date, timedelta
+
+    from archive import access, machtigingen
+    from archive.users import user_for_token
+
+    partner = factories.make_user(db)
+    factories.make_member(db, world.andere_afdeling, partner, rol="lezen", clearance="intern")
+    zaak = factories.make_zaak(
+        db, world.medewerker, zaaktype=world.zaaktype, afdeling=world.afdeling
+    )
+    regie = factories.make_user(db)
+    factories.make_member(db, world.afdeling, regie, rol="regie", clearance="geheim")
+    machtigingen.grant(
+        db, regie, zaak, partner, reden="casus", verloopt_op=date.today() + timedelta(days=9)
+    )
+    _token, secret = create_token(db, None, partner, "test", None)
+    _commit(db)
+
+    db.info.clear()
+    user = user_for_token(db, secret)
+    remembered = access.toegang(user)
+    db.info.clear()
+    assert access.toegang(user) == remembered  # as read on its own
+    assert remembered.afdelingen == {world.andere_afdeling.id: ("lezen", "intern")}
+    assert set(remembered.zaken) == {zaak.id}
+
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    auth = {"Authorization": f"Bearer {secret}"}
+    sa_event.listen(db.get_bind(), "before_cursor_execute", seen)
+    try:
+        listed = client.get("/api/v1/zaken", headers=auth).get_json()
+    finally:
+        sa_event.remove(db.get_bind(), "before_cursor_execute", seen)
+    assert zaak.identificatie in {z["identificatie"] for z in listed["results"]}
+    assert len([s for s in statements if "afdeling_lid" in s and "api_token" in s]) == 1
+    assert not [s for s in statements if "afdeling_lid" in s and "api_token" not in s]
+
+    machtigingen.revoke(db, regie, _grant_of(db, partner).id)
+    _commit(db)
+    listed = client.get("/api/v1/zaken", headers=auth).get_json()
+    assert zaak.identificatie not in {z["identificatie"] for z in listed["results"]}
+
+
+def _grant_of(db, user):
+    from archive.models import Machtiging
+
+    return db.scalar(select(Machtiging).where(Machtiging.user_id == user.id))
+
+
 @pytest.mark.parametrize("identificatie", ["ZAAK-2026-0000001", "a/b c?d#e%f", "é ü;=@", "x" * 80])
 def test_api_urls_are_those_of_url_for(app, identificatie):
     """The URL pattern cached per request quotes as werkzeug does."""
