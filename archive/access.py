@@ -50,7 +50,7 @@ def _invalidate_on_rights_change(session: Session, _flush_context) -> None:
         session.info.pop(_CACHE, None)
 
 
-def _toegang_rows(user_id, today: date):
+def _toegang_rows(user_id, today):
     """Memberships and grants as rows (soort, id, rol, clearance), of one user id (or of a
     column of an outer query)."""
     return (
@@ -74,15 +74,19 @@ def _as_toegang(rows) -> Toegang:
     return Toegang(afdelingen, zaken)
 
 
-def toegang_columns(user_id, today: date | None = None) -> tuple:
+TOEGANG_VANDAAG = "toegang_vandaag"  # the bound parameter of toegang_columns: today
+
+
+def toegang_columns(user_id) -> tuple:
     """The memberships and the grants of the user in ``user_id`` (a column of the query
     these go into) as two text columns, for :func:`remember_toegang`: the API's token
     lookup reads them with the user, a round trip fewer on every request (issue 8). Roles
-    and clearances are plain words, ids numbers."""
-    from sqlalchemy import String, cast, func
+    and clearances are plain words, ids numbers. Today's date is the bound parameter
+    ``TOEGANG_VANDAAG``, so a statement made of these can be built once."""
+    from sqlalchemy import Date, String, bindparam, cast, func
 
     columns = []
-    for rows in _toegang_rows(user_id, today or date.today()):
+    for rows in _toegang_rows(user_id, bindparam(TOEGANG_VANDAAG, type_=Date)):
         soort, ident, rol, clearance = rows.selected_columns
         entry = soort + ":" + cast(ident, String) + ":" + rol + ":" + clearance
         columns.append(rows.with_only_columns(func.aggregate_strings(entry, ";")).scalar_subquery())

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from archive import access, audit, rollen
@@ -239,17 +240,26 @@ def revoke_token(session: Session, actor: User | None, token_id: int) -> ApiToke
 TOKEN_GEBRUIK_RESOLUTIE = timedelta(minutes=1)
 
 
+@functools.cache
+def _token_query():
+    """The token with its user and the user's memberships and grants, in one round trip
+    (``access.toegang_columns``); built once: building it cost more than running it."""
+    return (
+        select(ApiToken, *access.toegang_columns(ApiToken.user_id))
+        .where(ApiToken.token_hash == bindparam("token_hash"))
+        .options(joinedload(ApiToken.user))
+    )
+
+
 def user_for_token(session: Session, secret: str, *, now: datetime | None = None) -> User | None:
     """The active user behind a valid, unexpired, unrevoked token. The moment of last use
     is recorded at most once per ``TOKEN_GEBRUIK_RESOLUTIE``."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     now = now or utcnow()
-    # the user's memberships and grants in the same round trip (access.toegang_columns)
     row = session.execute(
-        select(ApiToken, *access.toegang_columns(ApiToken.user_id))
-        .where(ApiToken.token_hash == _hash_token(secret))
-        .options(joinedload(ApiToken.user))
+        _token_query(),
+        {"token_hash": _hash_token(secret), access.TOEGANG_VANDAAG: date.today()},
     ).first()
     token = row[0] if row is not None else None
     if token is None or token.ingetrokken_op is not None:
