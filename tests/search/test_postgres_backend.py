@@ -41,8 +41,7 @@ def item(n: int, tekst: str = "gedeelde zoekindex", **kw) -> IndexDocument:
         f"stuk {n}",
         [ZaakLink(1, 1, "A", "ZT", 0)],
         tekst=tekst,
-        datum=date(2024, 1, 1),
-        **kw,
+        **{"datum": date(2024, 1, 1), **kw},
     )
 
 
@@ -107,13 +106,17 @@ def _normal(sql: str) -> str:
 
 
 def test_the_migration_creates_what_the_backend_creates():
-    """A rebuild makes its tables from the backend's definitions; the migration must make
-    the very same ones (and the backend's own fallback, ``ensure_schema``, too)."""
+    """A rebuild makes its tables from the backend's definitions; migration 0012 makes the
+    same extension, configuration, sequence and indexes (the data tables as they were then:
+    0015 changes them; ``test_the_migrated_database_has_the_index_tables`` compares the
+    migrated tables with a rebuild's, column by column)."""
     module = _migration_module()
     assert module.revision == "0012" and module.down_revision == "0011"
-    migration = [_normal(s) for s in module.STATEMENTS]
-    backend = pg.BASE_DDL + pg.CONFIG_DDL + pg.data_table_ddl() + pg.data_index_ddl()
-    assert sorted(_normal(s) for s in backend) == sorted(migration)
+    migration = {_normal(s) for s in module.STATEMENTS}
+    backend = pg.BASE_DDL + pg.CONFIG_DDL + pg.data_index_ddl()
+    assert {_normal(s) for s in backend} <= migration
+    tables = {s.split()[2] for s in migration if s.startswith("CREATE TABLE")}
+    assert set(pg.DATA_TABLES) <= tables
 
 
 @needs_postgres
@@ -351,3 +354,57 @@ def test_access_tokens_keep_kinds_and_levels_apart():
     assert set(pg.tokens(Rechten({5: ("lezen", "geheim")}, {}))) <= set(acl)
     assert not set(pg.tokens(Rechten({5: ("lezen", "vertrouwelijk")}, {}))) & set(acl)
     assert Path(MIGRATION).is_file()
+
+
+# -- ranking on the row's small vector (migration 0015) ---------------------------------------
+
+
+@needs_postgres
+def test_ranking_reads_titel_and_the_first_words_and_finds_the_rest(db):
+    """``tsv_kop`` ranks: titel, ids, names and the first KOP_WOORDEN words of the text. A
+    match further in the text is found and counted, and ranks after those, newest first."""
+    from datetime import timedelta
+
+    filler = " ".join(f"vul{i}" for i in range(pg.KOP_WOORDEN + 20))
+    docs = [
+        item(1, f"{filler} woning", datum=date(2023, 1, 1)),  # only deep in the text
+        item(2, "woning aan het begin"),
+        IndexDocument(
+            "document",
+            3,
+            "DOC-3",
+            "Woning in de titel",
+            [ZaakLink(1, 1, "A", "ZT", 0)],
+            tekst="een brief",
+            datum=date(2020, 1, 1),
+        ),  # fmt: skip
+        item(4, f"{filler} woning", datum=date(2023, 1, 1) + timedelta(days=30)),
+    ]
+    backend = pg.PostgresBackend(lambda: db, close_sessions=False)
+    backend.rebuild(docs)
+    result = backend.search(Zoekvraag(q="woning"), ALLES)
+    assert result.total == 4
+    order = [hit.key for hit in result.hits]
+    assert order[:2] == ["document:3", "document:2"]  # titel before text
+    assert order[2:] == ["document:4", "document:1"]  # after the lead: newest first
+    assert [hit.score for hit in result.hits][2:] == [0.0, 0.0]
+    assert total(backend, '"vul3 vul4"') == 2  # phrases still read the whole text
+
+
+@needs_postgres
+def test_the_full_text_lives_out_of_the_row_the_ranking_vector_in_it(db):
+    backend = pg.PostgresBackend(lambda: db, close_sessions=False)
+    backend.rebuild([item(1)])
+    storage = dict(
+        db.execute(
+            text(
+                "SELECT attname, attstorage FROM pg_attribute "
+                "WHERE attrelid = 'zoekitem'::regclass AND attname IN ('tsv', 'tsv_kop', 'tekst')"
+            )
+        ).all()
+    )
+    assert storage == {"tsv": "x", "tsv_kop": "m", "tekst": "x"}
+    options = db.execute(
+        text("SELECT reloptions FROM pg_class WHERE oid = 'zoekitem'::regclass")
+    ).scalar()
+    assert not options  # the default TOAST threshold: large values leave the row
