@@ -186,6 +186,27 @@ def test_migration_down_and_up(isolated_database):
         engine.dispose()
 
 
+@needs_postgres
+def test_an_index_of_before_0015_asks_for_a_rebuild(isolated_database):
+    engine = make_engine(isolated_database)
+    try:
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0014")
+            conn.execute(
+                text("INSERT INTO zoekindex (id, generatie, schema_versie) VALUES (1, 'oud', 1)")
+            )
+        upgrade(engine)
+        backend = pg.PostgresBackend(make_session_factory(engine))
+        health = backend.health()
+        assert health.status == "corrupt" and "schemaversie 1" in health.detail
+        backend.rebuild([item(1, "woning")])
+        assert backend.health().ok and total(backend, "woning") == 1
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.skipif(database_backend() != "sqlite", reason="SQLite only")
 def test_the_migration_does_nothing_on_sqlite(db):
     assert "zoekitem" not in inspect(db.connection()).get_table_names()
