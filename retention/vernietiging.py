@@ -15,9 +15,10 @@ author. Final approval is a second archivaris (four eyes). Every transition is a
 event. Reviewers and archivists see retention metadata only; the omschrijving of a zaak
 only where the access policy lets them see the zaak.
 
-Execution is its own transaction boundary, like the index worker: each item's outcome
-(destroyed, or refused with the reason) commits on its own, so an interrupted run resumes
-exactly where it stopped; blobs are removed only after their item committed.
+Execution is its own transaction boundary, like the index worker: a batch of items
+(``DESTROY_BATCH``; each destroyed, or refused with the reason) commits whole or not at
+all, so an interrupted run resumes with the first batch that did not commit; blobs are
+removed only after their batch committed.
 """
 
 from __future__ import annotations
@@ -1184,12 +1185,7 @@ def _run_batch(
     """Destroy or refuse these items in one transaction, committed here. The models'
     legal-hold guard refusing a delete (a hold placed a moment ago) rolls the batch back;
     it is then run item by item, so only the held one is refused."""
-    if cleared:  # the blobs of these items went after the previous commit
-        session.execute(
-            update(VernietigingslijstItem)
-            .where(VernietigingslijstItem.id.in_(cleared))
-            .values(blobs_te_verwijderen=[])
-        )
+    _mark_removed(session, cleared)  # their blobs went after the previous commit
     # Everything is read afresh (sessions keep their objects across commits): that a
     # document is in a zaak that stays decides between unlinking and destroying it. Not
     # populate_existing: with it, the selectin-loaded links come without their documents.
@@ -1257,18 +1253,23 @@ def _run_batch(
 def _refuse_alone(
     session: Session, actor_id: int, item_id: int, reason: str, cleared: list[int], now
 ) -> list[_Uitkomst]:
-    if cleared:
-        session.execute(
-            update(VernietigingslijstItem)
-            .where(VernietigingslijstItem.id.in_(cleared))
-            .values(blobs_te_verwijderen=[])
-        )
+    _mark_removed(session, cleared)
     item = session.get(VernietigingslijstItem, item_id)
     events: list[audit.Gebeurtenis] = []
     _refuse(session, session.get(User, actor_id), item, reason, now, events)
     audit.record_all(session, events)
     session.commit()
     return [_Uitkomst(item_id, item.zaak_identificatie, reason)]
+
+
+def _mark_removed(session: Session, item_ids: list[int]) -> None:
+    """These items' blobs are gone: nothing left to remove on a resume."""
+    if item_ids:
+        session.execute(
+            update(VernietigingslijstItem)
+            .where(VernietigingslijstItem.id.in_(item_ids))
+            .values(blobs_te_verwijderen=[])
+        )
 
 
 def _remove_blobs(session: Session, store: BlobStore, outcomes: list[_Uitkomst]) -> int:
@@ -1368,11 +1369,7 @@ def execute(
     ]
     if left:
         _remove_blobs(session, store, left)
-        session.execute(
-            update(VernietigingslijstItem)
-            .where(VernietigingslijstItem.id.in_([o.item_id for o in left]))
-            .values(blobs_te_verwijderen=[])
-        )
+        _mark_removed(session, [o.item_id for o in left])
         session.commit()
 
     open_ids = list(
@@ -1422,12 +1419,7 @@ def execute(
                 progress(done, total)
             if after_item is not None:
                 after_item(session.get(VernietigingslijstItem, outcome.item_id))
-    if cleared:
-        session.execute(
-            update(VernietigingslijstItem)
-            .where(VernietigingslijstItem.id.in_(cleared))
-            .values(blobs_te_verwijderen=[])
-        )
+    _mark_removed(session, cleared)
     if len(todo) < len(open_ids):
         session.commit()
         result.resterend = len(open_ids) - len(todo)
