@@ -98,6 +98,13 @@ NOTHING = "'x='"  # a lexeme no item has: matches nothing
 # between titel and tekst in ``tsv``: no phrase runs from the end of one into the other
 SEPARATOR = r"CAST('''x=|''\:1' AS tsvector)"  # \: is a colon in text()
 MAX_FUZZY_CANDIDATES = 200
+# For the search statement only (this read transaction): memory enough that a common word's
+# bitmap of matches stays exact (a lossy page is checked again row by row, reading each
+# row's full tsvector out of TOAST: a prefix query at 1M took 0.9 s instead of 0.4 s), and
+# the matches found through the GIN index even when most rows match — a sequential scan
+# then tests every row's full tsvector (a user who sees everything, 1.1M matches: 7.5 s
+# instead of 3.8 s)
+SEARCH_SETTINGS = ("SET LOCAL work_mem = '64MB'", "SET LOCAL enable_seqscan = off")
 MAX_LEXEME_BYTES = 2000  # PostgreSQL: 2047
 
 assert len(LEVELS) <= 8, "access tokens keep the clearance in 3 bits"
@@ -1210,6 +1217,8 @@ class PostgresBackend:
                 return empty
             if not user_tokens:
                 return empty
+            for setting in SEARCH_SETTINGS:
+                session.execute(text(setting))
             return self._search(session, query, translation, user_tokens, page, per_page)
 
     def _structured(self, t: _Translation, vraag: Zoekvraag) -> list[_Part]:

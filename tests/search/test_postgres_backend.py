@@ -429,3 +429,36 @@ def test_the_full_text_lives_out_of_the_row_the_ranking_vector_in_it(db):
         text("SELECT reloptions FROM pg_class WHERE oid = 'zoekitem'::regclass")
     ).scalar()
     assert not options  # the default TOAST threshold: large values leave the row
+
+
+@needs_postgres
+def test_the_search_settings_hold_for_the_search_transaction_only(isolated_database):
+    from sqlalchemy import event
+
+    engine = make_engine(isolated_database)
+    try:
+        backend = pg.PostgresBackend(make_session_factory(engine))
+        backend.rebuild([item(1, "woning"), item(2, "woning en tuin")])
+        seen: list[tuple[str, str, str]] = []
+
+        def settings_at(conn, _cursor, statement, *_args):
+            if statement.lstrip().startswith("WITH m AS"):
+                with conn.connection.dbapi_connection.cursor() as cur:
+                    cur.execute(
+                        "SELECT current_setting('work_mem'), current_setting('enable_seqscan')"
+                    )
+                    seen.append((*cur.fetchone(), "search"))
+
+        event.listen(engine, "before_cursor_execute", settings_at)
+        try:
+            assert total(backend, "woning") == 2
+        finally:
+            event.remove(engine, "before_cursor_execute", settings_at)
+        assert seen == [("64MB", "off", "search")]
+        with engine.connect() as conn:  # the pool's connection, after the search's rollback
+            after = conn.execute(
+                text("SELECT current_setting('work_mem'), current_setting('enable_seqscan')")
+            ).one()
+        assert tuple(after) != ("64MB", "off")
+    finally:
+        engine.dispose()
