@@ -1238,13 +1238,13 @@ def _run_batch(
     except DomainError as exc:  # e.g. a hold placed a moment ago (models' guard)
         session.rollback()
         if len(item_ids) > 1:
-            return [
-                outcome
-                for item_id in item_ids
-                for outcome in _run_batch(
+            outcomes = []
+            for item_id in item_ids:  # what was cleared is written with the first one
+                outcomes += _run_batch(
                     session, actor_id, lijst_id, [item_id], cleared=cleared, now=now, today=today
                 )
-            ]
+                cleared = []
+            return outcomes
         # the guard refused this item's delete: what was cleared is written again
         return _refuse_alone(session, actor_id, item_ids[0], exc.message, cleared, now)
     return outcomes
@@ -1254,7 +1254,10 @@ def _refuse_alone(
     session: Session, actor_id: int, item_id: int, reason: str, cleared: list[int], now
 ) -> list[_Uitkomst]:
     _mark_removed(session, cleared)
-    item = session.get(VernietigingslijstItem, item_id)
+    item = session.get(VernietigingslijstItem, item_id, with_for_update=True)
+    if item.status != "op_lijst":  # a run alongside this one took it meanwhile
+        session.commit()
+        return []
     events: list[audit.Gebeurtenis] = []
     _refuse(session, session.get(User, actor_id), item, reason, now, events)
     audit.record_all(session, events)
