@@ -44,6 +44,9 @@ class Settings:
     # which engine holds the search index: "whoosh" (files under search_index_dir, one
     # machine) or "postgres" (tables in the PostgreSQL database: several app servers)
     search_backend: str = "whoosh"
+    # postgres: a query with well over this many visible matches is answered from a sample
+    # of them (estimated total and facets); 0: always count every match
+    search_exact_limit: int = 5_000
     # notifications (archive/notificaties): who runs the worker, where links point, SMTP
     # (no SMTP_HOST: no e-mail), webhook retries, the warning before a department's end
     notify_worker: str = "in-process"
@@ -103,6 +106,7 @@ class Settings:
             "search_worker": search_worker,
             "search_other_departments": _flag(env, "SEARCH_OTHER_DEPARTMENTS", True),
             "search_backend": _search_backend(env, database_url),
+            "search_exact_limit": _int(env, "SEARCH_EXACT_LIMIT", 5_000, 0),
             **notify,
         }
         values.update(overrides)

@@ -28,7 +28,11 @@ def make_backend(
             )
         from search.postgres_backend import PostgresBackend
 
-        return PostgresBackend(session_factory, close_sessions=close_sessions)
+        return PostgresBackend(
+            session_factory,
+            close_sessions=close_sessions,
+            exact_limit=settings.search_exact_limit or None,
+        )
     from search.whoosh_backend import WhooshBackend
 
     return WhooshBackend(settings.index_dir)

@@ -168,10 +168,16 @@ class Zoekresultaat:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     # there is no index yet (first start, or it is being rebuilt): ``fout`` says so
     index_ontbreekt: bool = False
+    # more matches than a backend counts exactly: ``total`` and the facet counts are
+    # estimates from a uniform sample of the matches, and only ``bladerbaar`` hits can be
+    # paged to (the PostgreSQL backend, see ``PostgresBackend.exact_limit``)
+    geschat: bool = False
+    bladerbaar: int | None = None
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        reachable = self.total if self.bladerbaar is None else min(self.total, self.bladerbaar)
+        return max(1, -(-reachable // self.per_page))
 
     @property
     def has_next(self) -> bool:

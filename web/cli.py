@@ -1058,6 +1058,7 @@ def search_cmd(
     if as_json:
         doc = {
             "count": result.total,
+            "count_exact": not result.geschat,
             "page": result.page,
             "pages": result.pages,
             "results": [
@@ -1074,10 +1075,13 @@ def search_cmd(
         }
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
+    about = "ongeveer " if result.geschat else ""
     click.echo(
-        f"{result.total} resultaat/resultaten voor '{query}' "
+        f"{about}{result.total} resultaat/resultaten voor '{query}' "
         f"(pagina {result.page} van {result.pages})."
     )
+    if result.geschat:
+        click.echo("(geschat uit een steekproef van de treffers; verfijn voor exacte aantallen)")
     for hit in result.hits:
         datum = hit.datum.isoformat() if hit.datum else "-"
         click.echo(f"{hit.type:<9} {hit.identificatie:<24} {datum:<10}  {hit.titel}")

@@ -15,6 +15,7 @@ from search.backend import (
     Rechten,
     SearchBackend,
     ZaakLink,
+    Zoekresultaat,
     Zoekvraag,
     rank,
 )
@@ -209,3 +210,9 @@ def test_every_level_and_token_boundary(backend):
             assert keys(backend, "", member(n + 1, LEVELS[n - 1])) == []
         # a grant on zaak n+1 is not membership of afdeling n+1, nor the reverse
         assert keys(backend, "", Rechten({}, {n + 1: ("lezen", level)})) == [f"document:{n + 1}"]
+
+
+def test_pages_are_bounded_by_what_can_be_paged_to():
+    result = Zoekresultaat([], 50_000, 1, 20, {}, geschat=True, bladerbaar=9_990)
+    assert result.pages == 500 and result.has_next
+    assert Zoekresultaat([], 45, 1, 20, {}).pages == 3

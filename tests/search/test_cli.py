@@ -121,7 +121,7 @@ def test_reindex_then_search_as_a_user_in_json(cli, archief):
     result = cli("search", "wateroverlast", "--as", "sanne", "--json")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
-    assert doc["count"] == 2 and doc["pages"] == 1
+    assert doc["count"] == 2 and doc["pages"] == 1 and doc["count_exact"] is True
     types = sorted(r["type"] for r in doc["results"])
     assert types == ["document", "zaak"]
     zaak = next(r for r in doc["results"] if r["type"] == "zaak")

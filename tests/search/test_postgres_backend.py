@@ -31,6 +31,7 @@ needs_postgres = pytest.mark.skipif(
 )
 ALLES = Rechten({1: ("lezen", "zeer_geheim")}, {})
 MIGRATION = MIGRATIONS_DIR / "versions" / "0012_zoekindex_postgres.py"
+STEEKPROEF_MIGRATION = MIGRATIONS_DIR / "versions" / "0016_zoekitem_steekproef.py"
 
 
 def item(n: int, tekst: str = "gedeelde zoekindex", **kw) -> IndexDocument:
@@ -65,7 +66,16 @@ def test_search_backend_setting(tmp_path):
     with pytest.raises(SystemExit, match="'whoosh' of 'postgres'"):
         Settings.from_env({**base, "SEARCH_BACKEND": "elastic"})
 
-    assert isinstance(make_backend(chosen, lambda: None), pg.PostgresBackend)
+    made = make_backend(chosen, lambda: None)
+    assert isinstance(made, pg.PostgresBackend) and made.exact_limit == pg.EXACT_LIMIT
+    exact = Settings.from_env(
+        {**base, "DATABASE_URL": pg_url, "SEARCH_BACKEND": "postgres", "SEARCH_EXACT_LIMIT": "0"}
+    )
+    assert make_backend(exact, lambda: None).exact_limit is None
+    with pytest.raises(SystemExit, match="SEARCH_EXACT_LIMIT moet een geheel getal"):
+        Settings.from_env({**base, "SEARCH_EXACT_LIMIT": "veel"})
+    with pytest.raises(SystemExit, match="SEARCH_EXACT_LIMIT moet ten minste 0"):
+        Settings.from_env({**base, "SEARCH_EXACT_LIMIT": "-5"})
     whoosh = make_backend(Settings.from_env(base), lambda: None)
     assert isinstance(whoosh, WhooshBackend) and whoosh.root == tmp_path / "index"
     sqlite_settings = Settings.from_env(base)
@@ -94,8 +104,8 @@ def test_the_app_uses_the_configured_backend(settings, db):
 # -- schema -----------------------------------------------------------------------------------
 
 
-def _migration_module():
-    spec = importlib.util.spec_from_file_location("migration_0012", MIGRATION)
+def _migration_module(path=MIGRATION):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -113,8 +123,14 @@ def test_the_migration_creates_what_the_backend_creates():
     module = _migration_module()
     assert module.revision == "0012" and module.down_revision == "0011"
     migration = {_normal(s) for s in module.STATEMENTS}
+    # 0016 adds btree_gin and the sample bucket to the GIN index
+    later = {_normal(s) for s in _migration_module(STEEKPROEF_MIGRATION).UPGRADE}
     backend = pg.BASE_DDL + pg.CONFIG_DDL + pg.data_index_ddl()
-    assert {_normal(s) for s in backend} <= migration
+    assert {_normal(s) for s in backend} <= migration | later
+    assert {_normal(s) for s in backend} & later == {
+        "CREATE EXTENSION btree_gin",
+        "CREATE INDEX ix_zoekitem_acl_tsv ON zoekitem USING gin (acl, tsv, (hashint8(id) & 63))",
+    }
     tables = {s.split()[2] for s in migration if s.startswith("CREATE TABLE")}
     assert set(pg.DATA_TABLES) <= tables
 

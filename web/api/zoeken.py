@@ -148,6 +148,13 @@ class FacetWaardeSchema(ma.Schema):
 
 class ZoekPaginaSchema(ma.Schema):
     count = fields.Integer(metadata={"description": "Totaal aantal resultaten dat u mag zien."})
+    count_exact = fields.Boolean(
+        metadata={
+            "description": "Onwaar bij zeer veel treffers (PostgreSQL-zoekindex): count en de "
+            "facetaantallen zijn dan geschat uit een steekproef van de treffers, en alleen die "
+            "steekproef is op relevantie te bladeren."
+        }
+    )
     next = fields.String(allow_none=True, metadata={"description": "URL van de volgende pagina."})
     previous = fields.String(allow_none=True, metadata={"description": "URL van de vorige."})
     results = fields.List(fields.Nested(TrefferSchema))
@@ -275,6 +282,8 @@ class Zoeken(MethodView):
         search_service.log_shown_hits(session, user, result.hits)
         return {
             "count": result.total,
+            # false: "count" and the facet counts are estimated from a sample of the hits
+            "count_exact": not result.geschat,
             "next": _page_url(page + 1) if result.has_next else None,
             "previous": _page_url(min(page - 1, result.pages)) if page > 1 else None,
             "results": [
