@@ -915,6 +915,12 @@ class PostgresBackend:
         self.exact_limit = exact_limit
         self._parser = make_parser()
 
+    @property
+    def _exact_cap(self) -> int | None:
+        """The most matches a query is answered exactly for: half as many again as
+        ``exact_limit``, so that an estimate just over the limit need not sample."""
+        return None if self.exact_limit is None else self.exact_limit * 3 // 2
+
     # -- sessions ---------------------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -1279,8 +1285,8 @@ class PostgresBackend:
         page: int,
         per_page: int,
     ) -> Zoekresultaat:
-        """One statement for the total, the facets and the ranked page (over the visible
-        matches, computed once), one for the page's rows, one for their highlights."""
+        """Exact when few visible matches are expected and found, else from a sample
+        (``_answer`` does the statements; the planner's estimate and bucket 0 decide)."""
         where = _and([t.where, *self._structured(t, vraag)])
         if where is FALSE:
             return Zoekresultaat([], 0, page, per_page, _no_facets() if vraag.facets else {})
@@ -1288,20 +1294,20 @@ class PostgresBackend:
         visible = f"i.acl && CAST(:acl AS bigint[]) AND {condition}"
         positive = self._rank_query(session, t)
         params = dict(t.params, acl=user_tokens, limit=per_page, offset=(page - 1) * per_page)
-        limit = self.exact_limit
-        if limit is None:
+        cap = self._exact_cap
+        if cap is None:
             return self._answer(session, vraag, t, visible, positive, params, SAMPLE_BUCKETS)
-        # few matches expected: exact, unless more than half as many again turn up (the
-        # planner knows little of filters such as afdeling: — 700 expected, 58,000 found)
-        if self._expected(session, visible, params) <= limit * 3 // 2:
+        # few matches expected: exact, unless more than that turn up (the planner knows
+        # little of filters such as afdeling: — 700 expected, 58,000 found)
+        if self._expected(session, visible, params) <= cap:
             answer = self._answer(
-                session, vraag, t, visible, positive, params, SAMPLE_BUCKETS, cap=limit * 3 // 2
+                session, vraag, t, visible, positive, params, SAMPLE_BUCKETS, cap=cap
             )
             if answer is not None:
                 return answer
         buckets = self._buckets(session, visible, params)
         answer = self._answer(session, vraag, t, visible, positive, params, buckets)
-        if answer.geschat and answer.total <= limit:  # far fewer than the bucket showed
+        if answer.geschat and answer.total <= self.exact_limit:  # far fewer than bucket 0 showed
             answer = self._answer(session, vraag, t, visible, positive, params, SAMPLE_BUCKETS)
         return answer
 
@@ -1316,9 +1322,10 @@ class PostgresBackend:
         buckets: int,
         cap: int | None = None,
     ) -> Zoekresultaat | None:
-        """The statements of one search over all matches, or over those in the first
-        ``buckets`` sample buckets (then the counts are scaled up); None if there are more
-        than ``cap`` matches."""
+        """One statement for the total, the facets and the ranked page (over the matches,
+        computed once), one for the page's rows, one for their highlights — over all
+        matches, or over those in the first ``buckets`` sample buckets (then the counts are
+        scaled up); None if there are more than ``cap`` matches."""
         page, per_page = params["offset"] // params["limit"] + 1, params["limit"]
         sampled = buckets < SAMPLE_BUCKETS
         scale = SAMPLE_BUCKETS / buckets
@@ -1333,10 +1340,6 @@ class PostgresBackend:
             if by_date
             else "m.score DESC, m.datum DESC NULLS LAST, m.id"
         )
-        # sampled and by date: the newest matches of all, not of the sample — the sample
-        # only tells from which date on there are surely enough of them (twice the page's
-        # end, scaled) to read just those exactly
-        cutoff = int((page * per_page) / scale * 2) + 10
         parts = (
             []
             if vraag.facets
@@ -1375,7 +1378,10 @@ class PostgresBackend:
         if positive:
             parts.append(f"SELECT 'q', ({positive})::text, NULL, NULL")
         if sampled and by_date:
-            params["cutoff"] = cutoff
+            # the newest matches of all, not of the sample: the sample only tells from
+            # which date on there are surely enough of them (twice the page's end, scaled)
+            # to read just those exactly
+            params["cutoff"] = int(page * per_page / scale * 2) + 10
             parts.append(
                 "SELECT 'vanaf', (SELECT m.datum FROM m WHERE m.datum IS NOT NULL "
                 "ORDER BY m.datum DESC LIMIT 1 OFFSET :cutoff)::text, NULL, NULL"
@@ -1436,12 +1442,12 @@ class PostgresBackend:
         matches in bucket 0 (one index lookup, ~10 ms for a common word at 1M items); all of
         them — exact — if bucket 0 shows there are not that many after all (a BSN for a user
         who sees everything: the planner expected thousands)."""
-        assert self.exact_limit is not None
+        assert self.exact_limit is not None and self._exact_cap is not None
         first = session.execute(
             text(f"SELECT count(*) FROM zoekitem i WHERE {visible} AND {BUCKET} < 1"), params
         ).scalar()
         estimate = int(first or 0) * SAMPLE_BUCKETS
-        if estimate <= self.exact_limit * 3 // 2:
+        if estimate <= self._exact_cap:
             return SAMPLE_BUCKETS
         return max(1, -(-SAMPLE_BUCKETS * max(1, self.exact_limit // 2) // estimate))
 
@@ -1454,14 +1460,14 @@ class PostgresBackend:
         — all of them."""
         select = f"SELECT i.id, {score} AS score FROM zoekitem i WHERE {visible}"
         order = " ORDER BY i.datum DESC NULLS LAST, score DESC, i.id LIMIT :limit OFFSET :offset"
+        rows = []
         if vanaf is not None:
             rows = session.execute(
                 text(f"{select} AND i.datum >= CAST(:vanaf AS date){order}"),
                 dict(params, vanaf=vanaf),
             ).all()
-            if len(rows) == params["limit"]:
-                return [(int(i), float(s or 0.0)) for i, s in rows]
-        rows = session.execute(text(select + order), params).all()
+        if len(rows) < params["limit"]:
+            rows = session.execute(text(select + order), params).all()
         return [(int(i), float(s or 0.0)) for i, s in rows]
 
     @staticmethod
